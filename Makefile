@@ -1,0 +1,32 @@
+# thaw: build, test, demo and benchmarks. `make help` lists the targets.
+GO      ?= go
+BIN     ?= bin/thaw
+PKGS    := ./...
+
+.PHONY: help build test test-short lint demo bench accuracy clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build bin/thaw
+	$(GO) build -o $(BIN) ./cmd/thaw
+
+lint: ## gofmt and go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+test: lint ## lint, then every test (what CI runs)
+	$(GO) test -count=1 -timeout 12m $(PKGS)
+
+test-short: ## quick tests only
+	$(GO) test -short -count=1 $(PKGS)
+
+demo: build ## run the demo scenario against the built-in emulator
+	./scripts/demo.sh
+
+bench: build ## benchmarks and scripted runs that print figures
+	./scripts/bench.sh
+
+clean: ## remove build output
+	rm -rf bin

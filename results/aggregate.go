@@ -1,0 +1,227 @@
+package results
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// PhaseInfo is what the load engine knows about a phase beyond its samples.
+type PhaseInfo struct {
+	Workload   string
+	Started    time.Time
+	Ended      time.Time
+	Planned    int64
+	Late       int64
+	Dropped    int64
+	RateTarget float64
+	OpenModel  bool // latency from the intended send time is reported
+}
+
+// Aggregator folds samples into per-phase HDR histograms and counters. Memory does not
+// grow with the number of samples. It is not safe for concurrent use: feed it from one
+// goroutine (the runner's collector) or merge several with Merge.
+type Aggregator struct {
+	order  []string
+	phases map[string]*phaseAgg
+}
+
+type phaseAgg struct {
+	info    PhaseInfo
+	count   int64
+	errors  int64
+	byKind  map[string]int64
+	classes map[Class]int64
+	first   time.Time
+	last    time.Time
+	hists   map[string]*Histogram
+}
+
+// NewAggregator returns an empty Aggregator.
+func NewAggregator() *Aggregator {
+	return &Aggregator{phases: map[string]*phaseAgg{}}
+}
+
+func newPhaseAgg() *phaseAgg {
+	p := &phaseAgg{byKind: map[string]int64{}, classes: map[Class]int64{}, hists: map[string]*Histogram{}}
+	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit} {
+		p.hists[k] = NewHistogram()
+	}
+	return p
+}
+
+func (a *Aggregator) phase(name string) *phaseAgg {
+	p, ok := a.phases[name]
+	if !ok {
+		p = newPhaseAgg()
+		a.phases[name] = p
+		a.order = append(a.order, name)
+	}
+	return p
+}
+
+// SetPhaseInfo records what the engine knows about a phase; phases appear in the
+// summary in the order they were first seen (by SetPhaseInfo or Add).
+func (a *Aggregator) SetPhaseInfo(name string, info PhaseInfo) {
+	a.phase(name).info = info
+}
+
+// Add folds one sample in.
+func (a *Aggregator) Add(s *Sample) {
+	p := a.phase(s.Phase)
+	p.add(s)
+}
+
+func (p *phaseAgg) add(s *Sample) {
+	p.count++
+	if p.first.IsZero() || s.Start.Before(p.first) {
+		p.first = s.Start
+	}
+	if end := s.End(); end.After(p.last) {
+		p.last = end
+	}
+	if !s.OK() {
+		p.errors++
+		p.byKind[s.Error]++
+	}
+	class := s.Class
+	if class == "" {
+		class = Unknown
+	}
+	p.classes[class]++
+	if s.Error != "" && s.Status == 0 {
+		// No response at all: no latency to report (a refused connection would
+		// otherwise pull every percentile down).
+		return
+	}
+	p.hists[HistAll].RecordMS(s.LatencyMS)
+	p.hists[HistServer].RecordMS(s.ServerMS())
+	if s.IntendedLatencyMS > 0 {
+		p.hists[HistIntended].RecordMS(s.IntendedLatencyMS)
+	}
+	switch class {
+	case Cold:
+		p.hists[HistCold].RecordMS(s.LatencyMS)
+	case Warm:
+		p.hists[HistWarm].RecordMS(s.LatencyMS)
+	}
+	if s.InitMS > 0 {
+		p.hists[HistInit].RecordMS(s.InitMS)
+	}
+}
+
+// Summary builds the per-phase and total summaries. Totals merge every phase's
+// histograms, so total percentiles are exact to histogram precision.
+func (a *Aggregator) Summary() (phases []PhaseSummary, totals PhaseSummary, err error) {
+	total := newPhaseAgg()
+	total.info.Workload = ""
+	for _, name := range a.order {
+		p := a.phases[name]
+		ps, err := p.summary(name)
+		if err != nil {
+			return nil, PhaseSummary{}, err
+		}
+		phases = append(phases, ps)
+		if err := total.merge(p); err != nil {
+			return nil, PhaseSummary{}, err
+		}
+	}
+	totals, err = total.summary("total")
+	return phases, totals, err
+}
+
+// merge folds o into p (used for totals).
+func (p *phaseAgg) merge(o *phaseAgg) error {
+	p.count += o.count
+	p.errors += o.errors
+	for k, v := range o.byKind {
+		p.byKind[k] += v
+	}
+	for k, v := range o.classes {
+		p.classes[k] += v
+	}
+	for k, h := range o.hists {
+		if err := p.hists[k].Merge(h); err != nil {
+			return err
+		}
+	}
+	p.info.Planned += o.info.Planned
+	p.info.Late += o.info.Late
+	p.info.Dropped += o.info.Dropped
+	p.info.OpenModel = p.info.OpenModel || o.info.OpenModel
+	start, end := o.span()
+	if !start.IsZero() && (p.info.Started.IsZero() || start.Before(p.info.Started)) {
+		p.info.Started = start
+	}
+	if end.After(p.info.Ended) {
+		p.info.Ended = end
+	}
+	return nil
+}
+
+// span is the phase's time span: as the engine reported it, else from the samples.
+func (p *phaseAgg) span() (time.Time, time.Time) {
+	start, end := p.info.Started, p.info.Ended
+	if start.IsZero() {
+		start = p.first
+	}
+	if end.IsZero() {
+		end = p.last
+	}
+	return start, end
+}
+
+func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
+	start, end := p.span()
+	ps := PhaseSummary{
+		Name:          name,
+		Workload:      p.info.Workload,
+		Started:       start,
+		Ended:         end,
+		Count:         p.count,
+		Errors:        p.errors,
+		ErrorsByKind:  map[string]int64{},
+		Cold:          p.classes[Cold],
+		Warm:          p.classes[Warm],
+		Unknown:       p.classes[Unknown],
+		Planned:       p.info.Planned,
+		Late:          p.info.Late,
+		Dropped:       p.info.Dropped,
+		RateTarget:    p.info.RateTarget,
+		Latency:       p.hists[HistAll].Percentiles(),
+		ServerLatency: p.hists[HistServer].Percentiles(),
+		ColdLatency:   p.hists[HistCold].Percentiles(),
+		WarmLatency:   p.hists[HistWarm].Percentiles(),
+		Histograms:    map[string]string{},
+	}
+	for k, v := range p.byKind {
+		ps.ErrorsByKind[k] = v
+	}
+	if d := end.Sub(start).Seconds(); d > 0 {
+		ps.RateAchieved = float64(p.count) / d
+	}
+	if p.info.OpenModel || p.hists[HistIntended].Count() > 0 {
+		iv := p.hists[HistIntended].Percentiles()
+		ps.IntendedLatency = &iv
+	}
+	if p.hists[HistInit].Count() > 0 {
+		iv := p.hists[HistInit].Percentiles()
+		ps.InitLatency = &iv
+	}
+	keys := make([]string, 0, len(p.hists))
+	for k := range p.hists {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if p.hists[k].Count() == 0 {
+			continue
+		}
+		enc, err := p.hists[k].Encode()
+		if err != nil {
+			return PhaseSummary{}, fmt.Errorf("phase %s: %w", name, err)
+		}
+		ps.Histograms[k] = enc
+	}
+	return ps, nil
+}

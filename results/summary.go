@@ -1,0 +1,138 @@
+package results
+
+import "time"
+
+// SummaryVersion is the version of the summary.json format written by this code.
+const SummaryVersion = 1
+
+// Keys of PhaseSummary.Histograms.
+const (
+	HistAll      = "all"      // latency of every completed invocation (actual send time)
+	HistCold     = "cold"     // latency of cold invocations
+	HistWarm     = "warm"     // latency of warm invocations
+	HistIntended = "intended" // latency from the intended send time (open-model phases)
+	HistServer   = "server"   // server time (first byte minus connection set-up)
+	HistInit     = "init"     // init duration reported by the platform or function
+)
+
+// Summary is summary.json: what a run did, phase by phase and in total. Every figure
+// can be rebuilt from the encoded histograms, so summaries of shards merge exactly.
+type Summary struct {
+	Version     int       `json:"version"`
+	Scenario    string    `json:"scenario"`
+	Target      string    `json:"target"` // URL without credentials
+	Started     time.Time `json:"started"`
+	Ended       time.Time `json:"ended"`
+	Interrupted bool      `json:"interrupted,omitempty"`
+	AbortReason string    `json:"abort_reason,omitempty"`
+
+	Phases []PhaseSummary `json:"phases"`
+	Totals PhaseSummary   `json:"totals"`
+
+	Pricing        *Pricing          `json:"pricing,omitempty"`         // from the scenario, for cost
+	ThresholdExprs []string          `json:"threshold_exprs,omitempty"` // from the scenario, for gates
+	Cost           *Cost             `json:"cost,omitempty"`
+	KeepAlive      *KeepAlive        `json:"keep_alive,omitempty"`
+	Thresholds     []ThresholdResult `json:"thresholds,omitempty"`
+}
+
+// PhaseSummary is one phase (or, as Summary.Totals, all phases together).
+type PhaseSummary struct {
+	Name     string    `json:"name"`
+	Workload string    `json:"workload,omitempty"` // idle, burst, rate, ramp, concurrency, trace
+	Started  time.Time `json:"started"`
+	Ended    time.Time `json:"ended"`
+
+	Count        int64            `json:"count"` // invocations completed (ok or failed)
+	Errors       int64            `json:"errors"`
+	ErrorsByKind map[string]int64 `json:"errors_by_kind"`
+	Cold         int64            `json:"cold"`
+	Warm         int64            `json:"warm"`
+	Unknown      int64            `json:"unknown"`
+
+	// Open-model bookkeeping: Late sends left after their intended time by more than
+	// the late tolerance; Dropped arrivals were never sent (max_in_flight reached or
+	// the run stopped). Neither is hidden.
+	Planned int64 `json:"planned,omitempty"`
+	Late    int64 `json:"late"`
+	Dropped int64 `json:"dropped"`
+
+	RateTarget   float64 `json:"rate_target,omitempty"` // mean arrivals/s planned (open model)
+	RateAchieved float64 `json:"rate_achieved"`         // completed invocations/s over the phase
+
+	Latency         Percentiles  `json:"latency"`
+	IntendedLatency *Percentiles `json:"intended_latency,omitempty"`
+	ServerLatency   Percentiles  `json:"server_latency"`
+	ColdLatency     Percentiles  `json:"cold_latency"`
+	WarmLatency     Percentiles  `json:"warm_latency"`
+	InitLatency     *Percentiles `json:"init_latency,omitempty"`
+
+	Histograms map[string]string `json:"histograms"` // Hist* keys → HDR V2 compressed, base64
+}
+
+// Percentiles of a latency distribution in milliseconds.
+type Percentiles struct {
+	Count int64   `json:"count"`
+	Min   float64 `json:"min"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P95   float64 `json:"p95"`
+	P99   float64 `json:"p99"`
+	P999  float64 `json:"p999"`
+	Max   float64 `json:"max"`
+	Mean  float64 `json:"mean"`
+}
+
+// Pricing names the cost model a run is priced with (scenario `pricing:` block).
+type Pricing struct {
+	Model              string  `json:"model" yaml:"model"`                                                   // e.g. aws-lambda, gcp-cloud-run, azure-consumption, cloudflare-workers
+	Arch               string  `json:"arch,omitempty" yaml:"arch,omitempty"`                                 // x86_64 or arm64
+	MemoryMB           int     `json:"memory_mb,omitempty" yaml:"memory_mb,omitempty"`                       // configured memory
+	VCPU               float64 `json:"vcpu,omitempty" yaml:"vcpu,omitempty"`                                 // Cloud Run vCPUs
+	EphemeralStorageMB int     `json:"ephemeral_storage_mb,omitempty" yaml:"ephemeral_storage_mb,omitempty"` // Lambda /tmp size
+	Region             string  `json:"region,omitempty" yaml:"region,omitempty"`
+	FreeTier           bool    `json:"free_tier,omitempty" yaml:"free_tier,omitempty"`
+	MonthlyInvocations int64   `json:"monthly_invocations,omitempty" yaml:"monthly_invocations,omitempty"`
+}
+
+// Cost is the estimated cost of the invocations a run measured.
+type Cost struct {
+	Model              string  `json:"model"`
+	PerInvocationUSD   float64 `json:"per_invocation_usd"`
+	PerMillionUSD      float64 `json:"per_million_usd"`
+	ColdPerMillionUSD  float64 `json:"cold_per_million_usd"`
+	WarmPerMillionUSD  float64 `json:"warm_per_million_usd"`
+	ColdShare          float64 `json:"cold_share"`  // fraction of the cost caused by cold starts
+	BilledFrom         string  `json:"billed_from"` // "platform" (reported billed duration) or "server_time" (upper bound)
+	MonthlyInvocations int64   `json:"monthly_invocations,omitempty"`
+	MonthlyUSD         float64 `json:"monthly_usd,omitempty"`
+	Source             string  `json:"source,omitempty"` // pricing catalog entry: address and date read
+}
+
+// KeepAlive is the estimate of how long the platform keeps an idle instance alive.
+type KeepAlive struct {
+	EstimateMS float64          `json:"estimate_ms"`
+	LowMS      float64          `json:"low_ms"`
+	HighMS     float64          `json:"high_ms"`
+	Method     string           `json:"method"`
+	Points     []KeepAlivePoint `json:"points"`
+}
+
+// KeepAlivePoint is P(cold | idle interval) at one idle interval, with a Wilson interval.
+type KeepAlivePoint struct {
+	IdleMS float64 `json:"idle_ms"`
+	N      int64   `json:"n"`
+	Cold   int64   `json:"cold"`
+	P      float64 `json:"p"`
+	Low    float64 `json:"low"`
+	High   float64 `json:"high"`
+}
+
+// ThresholdResult is the verdict on one threshold expression.
+type ThresholdResult struct {
+	Expr   string  `json:"expr"`
+	Value  float64 `json:"value"` // the measured value, in the expression's base unit
+	Unit   string  `json:"unit,omitempty"`
+	Pass   bool    `json:"pass"`
+	Detail string  `json:"detail,omitempty"`
+}

@@ -1,0 +1,138 @@
+package scenarios
+
+import (
+	"context"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// Scenario is a parsed scenario file (version 1): what to call, how to judge it, how to
+// price it, and the phases of load to send, in order.
+type Scenario struct {
+	Version     int              `yaml:"version" json:"version"`
+	Name        string           `yaml:"name" json:"name"`
+	Description string           `yaml:"description,omitempty" json:"description,omitempty"`
+	Seed        int64            `yaml:"seed,omitempty" json:"seed,omitempty"` // for shuffled orders and Poisson arrivals
+	Target      Target           `yaml:"target" json:"target"`
+	Probes      []ProbeSpec      `yaml:"probes,omitempty" json:"probes,omitempty"` // order is precedence
+	Pricing     *results.Pricing `yaml:"pricing,omitempty" json:"pricing,omitempty"`
+	Phases      []Phase          `yaml:"phases" json:"phases"`
+	Thresholds  []string         `yaml:"thresholds,omitempty" json:"thresholds,omitempty"`
+
+	File   string `yaml:"-" json:"-"` // path it was read from ("" when built in memory)
+	Source []byte `yaml:"-" json:"-"` // the file as written, variables not expanded
+}
+
+// Target is what every invocation is sent to.
+type Target struct {
+	Kind            string            `yaml:"kind,omitempty" json:"kind,omitempty"` // http (default); lambda later
+	URL             string            `yaml:"url" json:"url"`
+	Method          string            `yaml:"method,omitempty" json:"method,omitempty"` // default GET
+	Headers         map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Body            string            `yaml:"body,omitempty" json:"body,omitempty"`
+	Timeout         Duration          `yaml:"timeout,omitempty" json:"timeout,omitempty"`                     // default 30s
+	Connection      string            `yaml:"connection,omitempty" json:"connection,omitempty"`               // reuse (default) or fresh
+	RequestIDHeader string            `yaml:"request_id_header,omitempty" json:"request_id_header,omitempty"` // default X-Request-Id
+	KeepHeaders     []string          `yaml:"keep_headers,omitempty" json:"keep_headers,omitempty"`           // response headers kept as evidence, besides the defaults
+	BodyPrefixBytes int               `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512
+	Insecure        bool              `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
+}
+
+// ProbeSpec is one entry of `probes:`: a name (`marker`) or a name with options
+// (`{instance: {header: X-Instance}}`).
+type ProbeSpec struct {
+	Name    string         `json:"name"`
+	Options map[string]any `json:"options,omitempty"`
+}
+
+// Phase is one stage of load. Exactly one workload field is set.
+type Phase struct {
+	Name        string       `yaml:"name" json:"name"`
+	Idle        *Idle        `yaml:"idle,omitempty" json:"idle,omitempty"`
+	Burst       *Burst       `yaml:"burst,omitempty" json:"burst,omitempty"`
+	Rate        *Rate        `yaml:"rate,omitempty" json:"rate,omitempty"`
+	Ramp        *Ramp        `yaml:"ramp,omitempty" json:"ramp,omitempty"`
+	Concurrency *Concurrency `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+}
+
+// Idle waits each interval after the previous response ends, then invokes; `samples`
+// invocations per interval. With Search, the interval is found by bisection instead.
+type Idle struct {
+	Intervals []Duration  `yaml:"intervals,omitempty" json:"intervals,omitempty"`
+	Samples   int         `yaml:"samples,omitempty" json:"samples,omitempty"` // default 1
+	Order     string      `yaml:"order,omitempty" json:"order,omitempty"`     // given (default) or shuffled
+	Search    *IdleSearch `yaml:"search,omitempty" json:"search,omitempty"`
+}
+
+// IdleSearch bisects on the idle gap between Min and Max until the cold/warm boundary
+// is known to Precision.
+type IdleSearch struct {
+	Min       Duration `yaml:"min" json:"min"`
+	Max       Duration `yaml:"max" json:"max"`
+	Precision Duration `yaml:"precision" json:"precision"`
+	Samples   int      `yaml:"samples,omitempty" json:"samples,omitempty"` // per probe point, default 1
+}
+
+// Burst releases Size invocations at once after AfterIdle of quiet, Repeat times.
+type Burst struct {
+	AfterIdle Duration `yaml:"after_idle,omitempty" json:"after_idle,omitempty"`
+	Size      int      `yaml:"size" json:"size"`
+	Repeat    int      `yaml:"repeat,omitempty" json:"repeat,omitempty"` // default 1
+}
+
+// Rate is an open-model constant arrival rate.
+type Rate struct {
+	RPS         float64  `yaml:"rps" json:"rps"`
+	Duration    Duration `yaml:"duration" json:"duration"`
+	Poisson     bool     `yaml:"poisson,omitempty" json:"poisson,omitempty"`
+	MaxInFlight int      `yaml:"max_in_flight,omitempty" json:"max_in_flight,omitempty"`
+}
+
+// Ramp is an open-model arrival rate that moves linearly between stages.
+type Ramp struct {
+	From        float64 `yaml:"from,omitempty" json:"from,omitempty"` // starting rate, default 0
+	Stages      []Stage `yaml:"stages" json:"stages"`
+	Poisson     bool    `yaml:"poisson,omitempty" json:"poisson,omitempty"`
+	MaxInFlight int     `yaml:"max_in_flight,omitempty" json:"max_in_flight,omitempty"`
+}
+
+// Stage moves the arrival rate to To (per second) over Over.
+type Stage struct {
+	To   float64  `yaml:"to" json:"to"`
+	Over Duration `yaml:"over" json:"over"`
+}
+
+// Concurrency is the closed model: Workers loops, each sending as soon as its previous
+// response ends, for Duration or until Iterations invocations in total.
+type Concurrency struct {
+	Workers    int      `yaml:"workers" json:"workers"`
+	Duration   Duration `yaml:"duration,omitempty" json:"duration,omitempty"`
+	Iterations int      `yaml:"iterations,omitempty" json:"iterations,omitempty"`
+}
+
+// Duration is a time.Duration written as Go duration text ("250ms", "1m30s").
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Invoker sends one invocation. The Runner fills Seq, RequestID, Phase and Scheduled;
+// the Invoker sends at once and fills Start, the timings, the response fields and the
+// evidence. A failed request is data (Sample.Error), never a panic or a Go error.
+// Implementations must be safe for concurrent use.
+type Invoker interface {
+	Invoke(ctx context.Context, s *results.Sample)
+}
+
+// Classifier judges a completed sample (Class, Kind, DecidedBy, Confidence, Instance,
+// InitMS). The Runner calls it from one goroutine, in completion order, so it may keep
+// state without locking.
+type Classifier interface {
+	Classify(s *results.Sample)
+}
+
+// Sink receives every classified sample, from one goroutine, in completion order.
+type Sink interface {
+	Record(s *results.Sample) error
+}
