@@ -1,0 +1,301 @@
+package probes
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// DefaultEvidenceHeaders are the response headers every HTTP sample keeps as evidence
+// (when present) so that probes can judge it, now or later with --reclassify: thaw's
+// emulator truth, the function snippets' markers, and platform signals.
+var DefaultEvidenceHeaders = []string{
+	"X-Thaw-Instance", "X-Thaw-Cold", "X-Thaw-Init-Ms", "X-Thaw-Since-Init-Ms",
+	"X-Thaw-Instance-Requests", "X-Thaw-Prewarmed", "X-Thaw-Queued-Ms",
+	"X-Function-Instance", "X-Function-Cold", "X-Function-Since-Init-Ms", "X-Function-Count",
+	"X-Amz-Log-Result", "X-Amz-Function-Error", "X-Amzn-Requestid", "X-Amz-Executed-Version",
+	"X-Duration-Seconds", "X-Start-Time", "Server-Timing", "X-Cloud-Trace-Context",
+	"Function-Execution-Id", "Cf-Ray", "Retry-After",
+}
+
+// DefaultRequestIDHeader carries Sample.RequestID to the target, so samples join
+// platform logs and the emulator's truth log.
+const DefaultRequestIDHeader = "X-Request-Id"
+
+// DefaultBodyPrefixBytes is how much of each response body is kept as evidence.
+const DefaultBodyPrefixBytes = 512
+
+// DefaultTimeout bounds one invocation when HTTPConfig.Timeout is zero.
+const DefaultTimeout = 30 * time.Second
+
+// HTTPConfig describes the requests an HTTPInvoker sends.
+type HTTPConfig struct {
+	URL     string
+	Method  string            // default GET
+	Headers map[string]string // sent with every request; values are never recorded
+	Body    []byte
+	Timeout time.Duration // per invocation, including reading the body
+
+	// Fresh opens a new connection for every request (no keep-alive), so every sample
+	// pays DNS, connect and TLS; otherwise connections are pooled and reused.
+	Fresh bool
+
+	RequestIDHeader    string   // default X-Request-Id; "-" sends none
+	KeepHeaders        []string // response headers kept as evidence, besides DefaultEvidenceHeaders
+	BodyPrefixBytes    int      // default 512; negative keeps none
+	InsecureSkipVerify bool
+}
+
+// HTTPInvoker sends invocations over HTTP and measures each step with
+// net/http/httptrace. It is safe for concurrent use.
+type HTTPInvoker struct {
+	cfg       HTTPConfig
+	method    string
+	client    *http.Client
+	transport *http.Transport
+	keep      []string
+}
+
+// NewHTTPInvoker checks cfg and builds the connection pool.
+func NewHTTPInvoker(cfg HTTPConfig) (*HTTPInvoker, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("target url %q: want http(s)://host[:port]/path", redactURL(cfg.URL))
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.RequestIDHeader == "" {
+		cfg.RequestIDHeader = DefaultRequestIDHeader
+	}
+	if cfg.BodyPrefixBytes == 0 {
+		cfg.BodyPrefixBytes = DefaultBodyPrefixBytes
+	}
+	method := strings.ToUpper(cfg.Method)
+	if method == "" {
+		method = http.MethodGet
+	}
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          0, // no global limit
+		MaxIdleConnsPerHost:   4096,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   cfg.Timeout,
+		ExpectContinueTimeout: time.Second,
+		DisableKeepAlives:     cfg.Fresh,
+		DisableCompression:    true,                                                    // measure what the function sends, not gzip
+		TLSClientConfig:       &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify}, //nolint:gosec // opt-in for self-signed test targets
+	}
+	keep := append(append([]string{}, DefaultEvidenceHeaders...), cfg.KeepHeaders...)
+	for i, h := range keep {
+		keep[i] = http.CanonicalHeaderKey(h)
+	}
+	return &HTTPInvoker{
+		cfg:       cfg,
+		method:    method,
+		transport: tr,
+		client: &http.Client{
+			Transport: tr,
+			// A redirect is the function's answer, not something to follow.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		keep: keep,
+	}, nil
+}
+
+// Close releases idle connections.
+func (h *HTTPInvoker) Close() { h.transport.CloseIdleConnections() }
+
+// Invoke sends one request and fills s: Start, LatencyMS, TTFBMS, DNSMS, ConnectMS,
+// TLSMS, ConnReused, Status, Error (kind), ErrorDetail and Evidence. It never fails:
+// a failed request is recorded in s.
+func (h *HTTPInvoker) Invoke(ctx context.Context, s *results.Sample) {
+	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
+	defer cancel()
+	var tr traceTimes
+	ctx = httptrace.WithClientTrace(ctx, tr.clientTrace())
+
+	req, err := h.newRequest(ctx, s.RequestID)
+	if err != nil {
+		s.Start = time.Now()
+		s.Error, s.ErrorDetail = results.ErrOther, err.Error()
+		return
+	}
+	tr.start = time.Now()
+	s.Start = tr.start
+	resp, err := h.client.Do(req)
+	if err != nil {
+		h.fail(ctx, s, &tr, err)
+		return
+	}
+	body, rerr := readBody(resp.Body, h.cfg.BodyPrefixBytes)
+	end := time.Now()
+	tr.fill(s, end)
+	s.Status = resp.StatusCode
+	s.Evidence = h.evidence(resp.Header, body)
+	if rerr != nil {
+		s.Error, s.ErrorDetail = ErrorKind(ctx, rerr), errDetail(rerr)
+		return
+	}
+	s.Error = StatusKind(resp.StatusCode)
+}
+
+func (h *HTTPInvoker) newRequest(ctx context.Context, requestID string) (*http.Request, error) {
+	var body io.Reader
+	if len(h.cfg.Body) > 0 {
+		body = bytes.NewReader(h.cfg.Body)
+	}
+	req, err := http.NewRequestWithContext(ctx, h.method, h.cfg.URL, body)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	for k, v := range h.cfg.Headers {
+		if strings.EqualFold(k, "Host") {
+			req.Host = v
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	if h.cfg.RequestIDHeader != "-" && requestID != "" {
+		req.Header.Set(h.cfg.RequestIDHeader, requestID)
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "thaw")
+	}
+	return req, nil
+}
+
+func (h *HTTPInvoker) fail(ctx context.Context, s *results.Sample, tr *traceTimes, err error) {
+	tr.fill(s, time.Now())
+	s.TTFBMS = 0
+	s.Error, s.ErrorDetail = ErrorKind(ctx, err), errDetail(err)
+}
+
+// evidence keeps the allow-listed headers and the body prefix; nil when there is none.
+func (h *HTTPInvoker) evidence(hdr http.Header, body []byte) *results.Evidence {
+	var ev results.Evidence
+	for _, k := range h.keep {
+		if v := hdr.Get(k); v != "" {
+			if ev.Headers == nil {
+				ev.Headers = map[string]string{}
+			}
+			ev.Headers[k] = v
+		}
+	}
+	if len(body) > 0 {
+		ev.Body = string(body)
+	}
+	if ev.Headers == nil && ev.Body == "" {
+		return nil
+	}
+	return &ev
+}
+
+// readBody reads the whole body (so latency includes it) and returns its first n bytes.
+func readBody(rc io.ReadCloser, n int) ([]byte, error) {
+	defer rc.Close()
+	var prefix []byte
+	if n > 0 {
+		buf := make([]byte, n)
+		k, err := io.ReadFull(rc, buf)
+		prefix = buf[:k]
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return prefix, nil
+		}
+		if err != nil {
+			return prefix, err
+		}
+	}
+	_, err := io.Copy(io.Discard, rc)
+	return prefix, err
+}
+
+// traceTimes collects httptrace events for one request. The callbacks may run on
+// other goroutines (happy eyeballs dials in parallel), hence the mutex.
+type traceTimes struct {
+	mu                  sync.Mutex
+	start               time.Time
+	dnsStart, dnsDone   time.Time
+	connStart, connDone time.Time
+	tlsStart, tlsDone   time.Time
+	firstByte           time.Time
+	reused              bool
+}
+
+func (t *traceTimes) clientTrace() *httptrace.ClientTrace {
+	at := func(p *time.Time, first bool) {
+		t.mu.Lock()
+		if !first || p.IsZero() {
+			*p = time.Now()
+		}
+		t.mu.Unlock()
+	}
+	return &httptrace.ClientTrace{
+		DNSStart:             func(httptrace.DNSStartInfo) { at(&t.dnsStart, true) },
+		DNSDone:              func(httptrace.DNSDoneInfo) { at(&t.dnsDone, false) },
+		ConnectStart:         func(string, string) { at(&t.connStart, true) },
+		ConnectDone:          func(string, string, error) { at(&t.connDone, false) },
+		TLSHandshakeStart:    func() { at(&t.tlsStart, true) },
+		TLSHandshakeDone:     func(tls.ConnectionState, error) { at(&t.tlsDone, false) },
+		GotFirstResponseByte: func() { at(&t.firstByte, true) },
+		GotConn: func(info httptrace.GotConnInfo) {
+			t.mu.Lock()
+			t.reused = info.Reused
+			t.mu.Unlock()
+		},
+	}
+}
+
+// fill writes the measured durations into s; end is when the body was read.
+func (t *traceTimes) fill(s *results.Sample, end time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s.LatencyMS = ms(end.Sub(t.start))
+	s.DNSMS = span(t.dnsStart, t.dnsDone)
+	s.ConnectMS = span(t.connStart, t.connDone)
+	s.TLSMS = span(t.tlsStart, t.tlsDone)
+	if !t.firstByte.IsZero() {
+		s.TTFBMS = ms(t.firstByte.Sub(t.start))
+	}
+	s.ConnReused = t.reused
+}
+
+func span(a, b time.Time) float64 {
+	if a.IsZero() || b.IsZero() || b.Before(a) {
+		return 0
+	}
+	return ms(b.Sub(a))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// redactURL drops credentials and the query (which may carry a token) from u, for
+// messages and results files.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "<invalid url>"
+	}
+	p.User = nil
+	if p.RawQuery != "" {
+		p.RawQuery = "…"
+	}
+	return p.String()
+}
+
+// RedactURL is the target URL as it may be written to results files and logs: no
+// user info, no query string.
+func RedactURL(u string) string { return redactURL(u) }

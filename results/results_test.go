@@ -1,0 +1,213 @@
+package results_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+func TestHistogramPercentilesAndClamping(t *testing.T) {
+	h := results.NewHistogram()
+	for i := 1; i <= 1000; i++ {
+		h.RecordMS(float64(i)) // 1..1000 ms
+	}
+	p := h.Percentiles()
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"p50", p.P50, 500}, {"p90", p.P90, 900}, {"p99", p.P99, 990}, {"max", p.Max, 1000}, {"min", p.Min, 1}, {"mean", p.Mean, 500.5}} {
+		if math.Abs(c.got-c.want)/c.want > 0.001 {
+			t.Errorf("%s = %v, want %v within 0.1%%", c.name, c.got, c.want)
+		}
+	}
+	h.RecordMS(-5)           // clamps to 1 µs
+	h.RecordMS(5 * 3600_000) // 5 h clamps to 1 h and counts as overflow
+	if h.Count() != 1002 || h.Overflow() != 1 {
+		t.Fatalf("count %d overflow %d", h.Count(), h.Overflow())
+	}
+	if h.MaxMS() < 3599_000 || h.MaxMS() > 3601_000 {
+		t.Fatalf("max %v, want about 1 h", h.MaxMS())
+	}
+	if results.NewHistogram().QuantileMS(0.5) != 0 {
+		t.Fatal("empty histogram percentile not 0")
+	}
+}
+
+func TestHistogramEncodeDecodeMerge(t *testing.T) {
+	a, b := results.NewHistogram(), results.NewHistogram()
+	for i := 0; i < 500; i++ {
+		a.RecordMS(10)
+		b.RecordMS(1000)
+	}
+	enc, err := a.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := results.DecodeHistogram(enc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Count() != 500 || d.Percentiles() != a.Percentiles() {
+		t.Fatalf("round trip changed the histogram: %+v vs %+v", d.Percentiles(), a.Percentiles())
+	}
+	if err := d.Merge(b); err != nil {
+		t.Fatal(err)
+	}
+	if d.Count() != 1000 || d.QuantileMS(0.25) > 10.01 || d.QuantileMS(0.75) < 999 {
+		t.Fatalf("merged: count %d p25 %v p75 %v", d.Count(), d.QuantileMS(0.25), d.QuantileMS(0.75))
+	}
+	if _, err := results.DecodeHistogram("not base64!"); err == nil {
+		t.Fatal("garbage decoded without error")
+	}
+}
+
+func sample(seq int64, phase string, class results.Class, latency float64, errKind string, status int) *results.Sample {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(seq) * time.Second)
+	return &results.Sample{Seq: seq, Phase: phase, Start: start, Scheduled: start, LatencyMS: latency, TTFBMS: latency,
+		Class: class, Error: errKind, Status: status}
+}
+
+func TestAggregatorSummary(t *testing.T) {
+	a := results.NewAggregator()
+	a.SetPhaseInfo("idle", results.PhaseInfo{Workload: "idle"})
+	a.Add(sample(1, "idle", results.Cold, 300, "", 200))
+	a.Add(sample(2, "idle", results.Warm, 10, "", 200))
+	a.Add(sample(3, "idle", results.Warm, 12, "", 200))
+	a.Add(sample(4, "rate", results.Unknown, 20, results.ErrThrottled, 429))
+	a.Add(sample(5, "rate", "", 0, results.ErrRefused, 0)) // no response: counted, not timed
+	phases, totals, err := a.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(phases) != 2 || phases[0].Name != "idle" || phases[1].Name != "rate" {
+		t.Fatalf("phases %+v", phases)
+	}
+	idle, rate := phases[0], phases[1]
+	if idle.Count != 3 || idle.Cold != 1 || idle.Warm != 2 || idle.Errors != 0 || idle.Workload != "idle" {
+		t.Fatalf("idle phase %+v", idle)
+	}
+	if idle.ColdLatency.Count != 1 || idle.WarmLatency.Count != 2 || idle.ColdLatency.P50 < 299 {
+		t.Fatalf("idle cold/warm latency %+v %+v", idle.ColdLatency, idle.WarmLatency)
+	}
+	if rate.Count != 2 || rate.Errors != 2 || rate.ErrorsByKind[results.ErrThrottled] != 1 || rate.ErrorsByKind[results.ErrRefused] != 1 || rate.Unknown != 2 {
+		t.Fatalf("rate phase %+v", rate)
+	}
+	if rate.Latency.Count != 1 {
+		t.Fatalf("a refused request was timed: %+v", rate.Latency)
+	}
+	if totals.Count != 5 || totals.Cold != 1 || totals.Warm != 2 || totals.Errors != 2 || totals.Latency.Count != 4 {
+		t.Fatalf("totals %+v", totals)
+	}
+	if totals.Latency.Max < 299 {
+		t.Fatalf("totals max %v", totals.Latency.Max)
+	}
+	h, err := results.DecodeHistogram(totals.Histograms[results.HistAll])
+	if err != nil || h.Count() != 4 {
+		t.Fatalf("totals histogram: %v count %d", err, h.Count())
+	}
+}
+
+func TestWriterStreamsAndReaderToleratesTruncation(t *testing.T) {
+	dir := t.TempDir()
+	w, err := results.CreateWriter(dir, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := int64(1); i <= 3; i++ {
+		if err := w.Write(sample(i, "p", results.Warm, 1, "", 200)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Flushed by the ticker before Close: a reader sees the samples while the run goes on.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		b, _ := os.ReadFile(filepath.Join(dir, results.SamplesFile))
+		if bytes.Count(b, []byte("\n")) == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("samples not flushed within 2 s: %q", b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, results.SamplesFile)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString(`{"seq":4,"phase":"p","lat`) // a run killed mid-line
+	_ = f.Close()
+	got, err := results.LoadSamples(dir)
+	if err != nil || len(got) != 3 || got[2].Seq != 3 {
+		t.Fatalf("LoadSamples: %v, %d samples", err, len(got))
+	}
+}
+
+func TestDecodeSamplesNamesBadLine(t *testing.T) {
+	in := "{\"seq\":1}\n{broken\n{\"seq\":3}\n"
+	err := results.DecodeSamples(strings.NewReader(in), "s.ndjson", func(*results.Sample) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "s.ndjson:2:") {
+		t.Fatalf("err = %v, want one naming s.ndjson:2", err)
+	}
+}
+
+func TestSummaryRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	a := results.NewAggregator()
+	a.Add(sample(1, "p", results.Cold, 100, "", 200))
+	phases, totals, err := a.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &results.Summary{Scenario: "s", Phases: phases, Totals: totals, KeepAlive: &results.KeepAlive{EstimateMS: 5}}
+	if err := results.WriteSummary(dir, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := results.ReadSummary(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a1, _ := json.Marshal(in)
+	a2, _ := json.Marshal(out)
+	if !bytes.Equal(a1, a2) || out.Version != results.SummaryVersion {
+		t.Fatalf("summary changed in a round trip:\n%s\n%s", a1, a2)
+	}
+}
+
+func FuzzDecodeSamples(f *testing.F) {
+	f.Add([]byte("{\"seq\":1,\"latency_ms\":2.5}\n"))
+	f.Add([]byte("{\"seq\":1}\n{\"seq\""))
+	f.Add([]byte("\n\n{}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		_ = results.DecodeSamples(bytes.NewReader(data), "fuzz", func(*results.Sample) error { n++; return nil })
+		if n > bytes.Count(data, []byte("\n"))+1 {
+			t.Fatalf("%d samples from %d lines", n, bytes.Count(data, []byte("\n"))+1)
+		}
+	})
+}
+
+func FuzzDecodeHistogram(f *testing.F) {
+	h := results.NewHistogram()
+	h.RecordMS(12.5)
+	enc, _ := h.Encode()
+	f.Add(enc)
+	f.Add("")
+	f.Add("HISTFAAAAB")
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := results.DecodeHistogram(s)
+		if err == nil && d.Count() < 0 {
+			t.Fatal("negative count")
+		}
+	})
+}
