@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make bench: Go benchmarks and scripted runs that print figures. Loopback only.
+#   BENCH_REQUESTS (default 1000000): requests in the memory run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requests=${BENCH_REQUESTS:-1000000}
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+	[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== Go benchmarks (median of 5; compare side by side with benchstat)"
+go test -run '^$' -bench . -benchmem -count 5 ./results/ ./scenarios/ ./probes/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
+
+echo
+echo "== Memory over a long run: $requests requests against a loopback server"
+go build -o "$work/loopserver" ./internal/tools/loopserver
+"$work/loopserver" > "$work/server.url" &
+server_pid=$!
+for _ in $(seq 50); do [ -s "$work/server.url" ] && break; sleep 0.1; done
+url=$(head -1 "$work/server.url")
+cat > "$work/long.yaml" <<YAML
+version: 1
+name: long-run
+target: {url: "$url", body_prefix_bytes: -1}
+phases:
+  - {name: workers, concurrency: {workers: 8, iterations: $requests}}
+YAML
+python3 - "$work" bin/thaw <<'PY'
+import resource, subprocess, sys, time, json
+work, thaw = sys.argv[1], sys.argv[2]
+t0 = time.monotonic()
+rc = subprocess.run([thaw, "run", f"{work}/long.yaml", "--out", f"{work}/run", "--quiet", "--no-report"],
+                    stdout=subprocess.DEVNULL).returncode
+secs = time.monotonic() - t0
+rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+s = json.load(open(f"{work}/run/summary.json"))["totals"]
+print(f"exit {rc}; {s['count']} requests in {secs:.1f} s ({s['count']/secs:.0f}/s); "
+      f"errors {s['errors']}; p50 {s['latency']['p50']:.3f} ms; peak RSS {rss_mb:.1f} MB (target < 150 MB)")
+sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
+PY
