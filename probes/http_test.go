@@ -14,7 +14,7 @@ import (
 	"github.com/thaw-dev/thaw/results"
 )
 
-func newInvoker(t *testing.T, cfg probes.HTTPConfig) *probes.HTTPInvoker {
+func newTestHTTPInvoker(t *testing.T, cfg probes.HTTPConfig) *probes.HTTPInvoker {
 	t.Helper()
 	inv, err := probes.NewHTTPInvoker(cfg)
 	if err != nil {
@@ -24,7 +24,7 @@ func newInvoker(t *testing.T, cfg probes.HTTPConfig) *probes.HTTPInvoker {
 	return inv
 }
 
-func invoke(inv *probes.HTTPInvoker, id string) *results.Sample {
+func invokeHTTP(inv *probes.HTTPInvoker, id string) *results.Sample {
 	s := &results.Sample{RequestID: id}
 	inv.Invoke(context.Background(), s)
 	return s
@@ -42,8 +42,8 @@ func TestHTTPInvokerMeasuresAndKeepsEvidence(t *testing.T) {
 		_, _ = w.Write([]byte(strings.Repeat("x", 100)))
 	}))
 	defer srv.Close()
-	inv := newInvoker(t, probes.HTTPConfig{URL: srv.URL, Headers: map[string]string{"Authorization": "Bearer s3cret"}, BodyPrefixBytes: 10})
-	s := invoke(inv, "req-1")
+	inv := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL, Headers: map[string]string{"Authorization": "Bearer s3cret"}, BodyPrefixBytes: 10})
+	s := invokeHTTP(inv, "req-1")
 
 	if s.Error != "" || s.Status != 200 {
 		t.Fatalf("error %q status %d", s.Error, s.Status)
@@ -82,9 +82,9 @@ func TestHTTPInvokerReuseAndFresh(t *testing.T) {
 		fresh bool
 	}{{"reuse", false}, {"fresh", true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			inv := newInvoker(t, probes.HTTPConfig{URL: srv.URL, Fresh: tc.fresh})
+			inv := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL, Fresh: tc.fresh})
 			for i := 0; i < 5; i++ {
-				s := invoke(inv, "")
+				s := invokeHTTP(inv, "")
 				if s.Error != "" {
 					t.Fatalf("request %d: %s %s", i, s.Error, s.ErrorDetail)
 				}
@@ -140,8 +140,8 @@ func TestHTTPInvokerErrorKinds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(tc.handler)
 			defer srv.Close()
-			inv := newInvoker(t, probes.HTTPConfig{URL: srv.URL, Timeout: 200 * time.Millisecond})
-			s := invoke(inv, "")
+			inv := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL, Timeout: 200 * time.Millisecond})
+			s := invokeHTTP(inv, "")
 			if s.Error != tc.want || s.Status != tc.status {
 				t.Fatalf("error %q (%s) status %d, want %q status %d", s.Error, s.ErrorDetail, s.Status, tc.want, tc.status)
 			}
@@ -156,8 +156,8 @@ func TestHTTPInvokerRefused(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close() // nothing listens there now
-	inv := newInvoker(t, probes.HTTPConfig{URL: "http://" + addr + "/?token=abc"})
-	s := invoke(inv, "")
+	inv := newTestHTTPInvoker(t, probes.HTTPConfig{URL: "http://" + addr + "/?token=abc"})
+	s := invokeHTTP(inv, "")
 	if s.Error != results.ErrRefused {
 		t.Fatalf("error %q (%s), want refused", s.Error, s.ErrorDetail)
 	}
@@ -169,11 +169,11 @@ func TestHTTPInvokerRefused(t *testing.T) {
 func TestHTTPInvokerTLS(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
-	strict := newInvoker(t, probes.HTTPConfig{URL: srv.URL})
+	strict := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL})
 	if s := invoke(strict, ""); s.Error != results.ErrTLS {
 		t.Fatalf("self-signed certificate: error %q (%s), want tls", s.Error, s.ErrorDetail)
 	}
-	lax := newInvoker(t, probes.HTTPConfig{URL: srv.URL, InsecureSkipVerify: true, Fresh: true})
+	lax := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL, InsecureSkipVerify: true, Fresh: true})
 	s := invoke(lax, "")
 	if s.Error != "" || s.TLSMS <= 0 {
 		t.Fatalf("error %q, tls %.3f ms: want success with a measured handshake", s.Error, s.TLSMS)
