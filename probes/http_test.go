@@ -170,11 +170,11 @@ func TestHTTPInvokerTLS(t *testing.T) {
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	defer srv.Close()
 	strict := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL})
-	if s := invoke(strict, ""); s.Error != results.ErrTLS {
+	if s := invokeHTTP(strict, ""); s.Error != results.ErrTLS {
 		t.Fatalf("self-signed certificate: error %q (%s), want tls", s.Error, s.ErrorDetail)
 	}
 	lax := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL, InsecureSkipVerify: true, Fresh: true})
-	s := invoke(lax, "")
+	s := invokeHTTP(lax, "")
 	if s.Error != "" || s.TLSMS <= 0 {
 		t.Fatalf("error %q, tls %.3f ms: want success with a measured handshake", s.Error, s.TLSMS)
 	}
