@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/thaw
 PKGS    := ./...
 
-.PHONY: help build test test-short lint demo bench accuracy clean
+.PHONY: help build test test-deps test-short lint demo bench accuracy clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -16,8 +16,11 @@ lint: ## gofmt and go vet
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-test: lint ## lint, then every test (what CI runs)
+test: lint test-deps ## lint, then every test (what CI runs)
 	$(GO) test -count=1 -timeout 12m $(PKGS)
+
+test-deps: ## install what the tests need that Go does not bring (headless Chromium)
+	./scripts/install-chromium.sh
 
 test-short: ## quick tests only
 	$(GO) test -short -count=1 $(PKGS)
@@ -27,6 +30,9 @@ demo: build ## run the demo scenario against the built-in emulator
 
 bench: build ## benchmarks and scripted runs that print figures
 	./scripts/bench.sh
+
+accuracy: build ## classifier and keep-alive accuracy against the emulator's ground truth
+	./scripts/accuracy.sh
 
 clean: ## remove build output
 	rm -rf bin
