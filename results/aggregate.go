@@ -32,8 +32,9 @@ type phaseAgg struct {
 	errors  int64
 	byKind  map[string]int64
 	classes map[Class]int64
-	first   time.Time
-	last    time.Time
+	first   time.Time // earliest send
+	lastTx  time.Time // latest send
+	last    time.Time // latest response end
 	hists   map[string]*Histogram
 }
 
@@ -76,6 +77,9 @@ func (p *phaseAgg) add(s *Sample) {
 	p.count++
 	if p.first.IsZero() || s.Start.Before(p.first) {
 		p.first = s.Start
+	}
+	if s.Start.After(p.lastTx) {
+		p.lastTx = s.Start
 	}
 	if end := s.End(); end.After(p.last) {
 		p.last = end
@@ -134,6 +138,15 @@ func (a *Aggregator) Summary() (phases []PhaseSummary, totals PhaseSummary, err 
 func (p *phaseAgg) merge(o *phaseAgg) error {
 	p.count += o.count
 	p.errors += o.errors
+	if !o.first.IsZero() && (p.first.IsZero() || o.first.Before(p.first)) {
+		p.first = o.first
+	}
+	if o.lastTx.After(p.lastTx) {
+		p.lastTx = o.lastTx
+	}
+	if o.last.After(p.last) {
+		p.last = o.last
+	}
 	for k, v := range o.byKind {
 		p.byKind[k] += v
 	}
@@ -197,8 +210,14 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 	for k, v := range p.byKind {
 		ps.ErrorsByKind[k] = v
 	}
+	// Achieved rate is the send rate: n sends span n−1 gaps, so a constant rate is
+	// measured exactly whatever the latency. Throughput counts successful responses
+	// over the phase's whole span, responses included.
+	if d := p.lastTx.Sub(p.first).Seconds(); d > 0 && p.count > 1 {
+		ps.RateAchieved = float64(p.count-1) / d
+	}
 	if d := end.Sub(start).Seconds(); d > 0 {
-		ps.RateAchieved = float64(p.count) / d
+		ps.Throughput = float64(p.count-p.errors) / d
 	}
 	if p.info.OpenModel || p.hists[HistIntended].Count() > 0 {
 		iv := p.hists[HistIntended].Percentiles()

@@ -93,6 +93,10 @@ func TestAggregatorSummary(t *testing.T) {
 	if idle.Count != 3 || idle.Cold != 1 || idle.Warm != 2 || idle.Errors != 0 || idle.Workload != "idle" {
 		t.Fatalf("idle phase %+v", idle)
 	}
+	// Sends at 1 s, 2 s and 3 s: two gaps of one second.
+	if math.Abs(idle.RateAchieved-1) > 1e-9 {
+		t.Fatalf("idle rate %v, want exactly 1/s", idle.RateAchieved)
+	}
 	if idle.ColdLatency.Count != 1 || idle.WarmLatency.Count != 2 || idle.ColdLatency.P50 < 299 {
 		t.Fatalf("idle cold/warm latency %+v %+v", idle.ColdLatency, idle.WarmLatency)
 	}

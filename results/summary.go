@@ -58,7 +58,8 @@ type PhaseSummary struct {
 	Dropped int64 `json:"dropped"`
 
 	RateTarget   float64 `json:"rate_target,omitempty"` // mean arrivals/s planned (open model)
-	RateAchieved float64 `json:"rate_achieved"`         // completed invocations/s over the phase
+	RateAchieved float64 `json:"rate_achieved"`         // sends/s: (n−1) / (last send − first send)
+	Throughput   float64 `json:"throughput"`            // successful responses/s over the phase span
 
 	Latency         Percentiles  `json:"latency"`
 	IntendedLatency *Percentiles `json:"intended_latency,omitempty"`

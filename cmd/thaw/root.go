@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/thaw-dev/thaw/internal/emulator"
 )
 
 // Exit codes (ARCHITECTURE.md): every command returns one of these.
@@ -36,6 +38,7 @@ func silentExit(code int) error { return &exitError{code: code} }
 
 // run executes the CLI with args and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	emulator.ServeHandlerIfChild() // an emulator instance process: serve the function and exit
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()

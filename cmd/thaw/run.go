@@ -1,16 +1,194 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/thaw-dev/thaw/probes"
+	"github.com/thaw-dev/thaw/results"
+	"github.com/thaw-dev/thaw/scenarios"
 )
 
-// TODO(owner of run): replace this placeholder with the real command.
+// runOptions are the flags of `thaw run` (and the settings `thaw probe` builds).
+type runOptions struct {
+	target     string
+	out        string
+	quiet      bool
+	timeScale  float64
+	thresholds []string
+	junit      string
+	noReport   bool
+	analysis   analysisOptions
+}
+
 func newRunCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:    "run",
-		Hidden: true,
-		RunE:   func(*cobra.Command, []string) error { return errors.New("run: not built yet") },
+	var o runOptions
+	cmd := &cobra.Command{
+		Use:   "run FILE",
+		Short: "Run a scenario file and write samples, summary and report",
+		Long: `Run drives the scenario's phases against its target, classifies every
+invocation cold or warm, streams samples to DIR/samples.ndjson and writes
+DIR/summary.json, DIR/summary.md, DIR/report.html and DIR/plots/.
+
+Exit codes: 0 ok, 1 a threshold failed, 2 invalid input, 3 aborted (target
+unreachable or interrupted; what was measured is still written).`,
+		Example: `  thaw run scenarios/examples/idle-sweep.yaml --target http://127.0.0.1:8080
+  thaw emulate --time-scale 60 & thaw run demo.yaml --time-scale 60`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := loadScenario(args[0], cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return runScenario(cmd.Context(), sc, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
 	}
+	f := cmd.Flags()
+	f.StringVar(&o.target, "target", "", "target URL (overrides the scenario's target.url)")
+	f.StringVar(&o.out, "out", "", "run directory (default results/<scenario>-<UTC time>)")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no live progress line")
+	f.Float64Var(&o.timeScale, "time-scale", 1, "divide every scenario duration by this factor (to match `thaw emulate --time-scale`)")
+	f.StringArrayVar(&o.thresholds, "threshold", nil, "extra threshold, e.g. 'cold.p(95) < 1s' (repeatable)")
+	f.StringVar(&o.junit, "junit", "", "write threshold verdicts as JUnit XML to this file")
+	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")
+	o.analysis.addFlags(cmd)
+	return cmd
+}
+
+// loadScenario parses and validates a scenario file, printing every problem.
+func loadScenario(path string, stderr io.Writer) (*scenarios.Scenario, error) {
+	sc, err := scenarios.Parse(path)
+	if err == nil {
+		err = sc.Validate()
+	}
+	if err != nil {
+		printProblems(stderr, err)
+		return nil, silentExit(exitUsage)
+	}
+	return sc, nil
+}
+
+// printProblems prints each joined error on its own line.
+func printProblems(w io.Writer, err error) {
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			printProblems(w, e)
+		}
+		return
+	}
+	fmt.Fprintln(w, err)
+}
+
+// runScenario runs sc and writes the run directory. It returns an exitError for
+// failed thresholds (1) and aborted runs (3).
+func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
+	if o.target != "" {
+		sc.Target.URL = o.target
+	}
+	inv, err := newInvoker(sc.Target)
+	if err != nil {
+		return usageErr(err)
+	}
+	defer inv.Close()
+	chain, err := probes.NewChain(probeSpecs(sc.Probes))
+	if err != nil {
+		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
+	}
+	dir := o.out
+	if dir == "" {
+		dir = filepath.Join("results", fmt.Sprintf("%s-%s", sc.Name, time.Now().UTC().Format("20060102T150405Z")))
+	}
+	rec, err := newRecorder(dir)
+	if err != nil {
+		return abortErr(err)
+	}
+	if len(sc.Source) > 0 {
+		if err := results.WriteFileAtomic(filepath.Join(dir, results.ScenarioFile), sc.Source); err != nil {
+			return abortErr(err)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	runner := scenarios.NewRunner(sc, inv, chain, rec, scenarios.WithTimeScale(o.timeScale))
+	started := time.Now()
+	done := make(chan struct{})
+	if !o.quiet && isTerminal(stderr) {
+		go showProgress(stderr, runner, done)
+	}
+	stats, runErr := runner.Run(ctx)
+	close(done)
+	ended := time.Now()
+	if err := rec.close(); err != nil && runErr == nil {
+		runErr = err
+	}
+
+	sum, err := rec.summary(sc.Name, probes.RedactURL(sc.Target.URL), started, ended)
+	if err != nil {
+		return abortErr(err)
+	}
+	sum.Pricing = sc.Pricing
+	sum.ThresholdExprs = append(append([]string{}, sc.Thresholds...), o.thresholds...)
+	sum.Interrupted = stats.Interrupted
+	if runErr != nil {
+		sum.AbortReason = runErr.Error()
+	} else if stats.Interrupted {
+		sum.AbortReason = "interrupted"
+	}
+	verdict, err := finishRun(dir, sum, o.analysis, !o.noReport, o.junit)
+	if err != nil {
+		return abortErr(err)
+	}
+	if err := printRunSummary(stdout, dir, sum); err != nil {
+		return abortErr(err)
+	}
+	switch {
+	case runErr != nil:
+		return abortErr(fmt.Errorf("run aborted: %w (samples so far are in %s)", runErr, dir))
+	case stats.Interrupted:
+		return abortErr(fmt.Errorf("run interrupted: %d samples written to %s", sum.Totals.Count, dir))
+	case !verdict:
+		return silentExit(exitFail)
+	}
+	return nil
+}
+
+// newInvoker builds the invoker for the target's kind.
+func newInvoker(t scenarios.Target) (*probes.HTTPInvoker, error) {
+	switch t.Kind {
+	case "", "http":
+	default:
+		return nil, fmt.Errorf("target kind %q is not supported yet (want http)", t.Kind)
+	}
+	return probes.NewHTTPInvoker(probes.HTTPConfig{
+		URL:                t.URL,
+		Method:             t.Method,
+		Headers:            t.Headers,
+		Body:               []byte(t.Body),
+		Timeout:            t.Timeout.D(),
+		Fresh:              t.Connection == "fresh",
+		RequestIDHeader:    t.RequestIDHeader,
+		KeepHeaders:        t.KeepHeaders,
+		BodyPrefixBytes:    t.BodyPrefixBytes,
+		InsecureSkipVerify: t.Insecure,
+	})
+}
+
+// probeSpecs converts the scenario's probe list to the probes package's form.
+func probeSpecs(in []scenarios.ProbeSpec) []probes.Spec {
+	out := make([]probes.Spec, 0, len(in))
+	for _, p := range in {
+		out = append(out, probes.Spec{Name: p.Name, Options: p.Options})
+	}
+	return out
 }

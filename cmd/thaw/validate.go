@@ -1,16 +1,38 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/thaw-dev/thaw/scenarios"
 )
 
-// TODO(owner of validate): replace this placeholder with the real command.
 func newValidateCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:    "validate",
-		Hidden: true,
-		RunE:   func(*cobra.Command, []string) error { return errors.New("validate: not built yet") },
+		Use:   "validate FILE",
+		Short: "Check a scenario file and report every problem with its line and column",
+		Long: `validate parses a scenario file strictly (unknown keys, wrong types, bad durations,
+unset ${VAR} environment variables) and checks its meaning, printing every problem on
+its own line as file:line:column: field: message. It exits 2 when there is any.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sc, err := scenarios.Load(args[0])
+			if err != nil {
+				for _, p := range scenarios.Problems(err) {
+					fmt.Fprintln(cmd.ErrOrStderr(), p)
+				}
+				return silentExit(exitUsage)
+			}
+			n := len(sc.Phases)
+			plural := "s"
+			if n == 1 {
+				plural = ""
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "ok: %s: %d phase%s, about %s of load\n",
+				sc.Name, n, plural, sc.EstimatedDuration().Round(time.Second))
+			return nil
+		},
 	}
 }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// scriptCmds are extra txtar commands: `serve DELAY` starts a loopback server that
+// answers after DELAY and sets $URL for the rest of the script.
+func scriptCmds() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"serve": func(ts *testscript.TestScript, neg bool, args []string) {
+			delay := time.Duration(0)
+			if len(args) > 0 {
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				delay = d
+			}
+			srv := httptest.NewServer(delayHandler(delay))
+			ts.Defer(srv.Close)
+			ts.Setenv("URL", srv.URL)
+		},
+	}
+}
+
+func delayHandler(d time.Duration) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(d)
+		_, _ = w.Write([]byte("ok"))
+	}
+}
+
+// runCLI runs thaw in-process and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// writeScenario writes a scenario file into a temporary directory.
+func writeScenario(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(path, []byte(strings.TrimLeft(body, "\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func readSummary(t *testing.T, dir string) *results.Summary {
+	t.Helper()
+	s, err := results.ReadSummary(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestValidateCommand(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv("THAW_VALIDATE_TEST_URL", "http://127.0.0.1:8080/")
+	good := write("good.yaml", `version: 1
+name: demo
+target: {url: "${THAW_VALIDATE_TEST_URL}"}
+phases:
+  - {name: idle, idle: {intervals: [1m, 2m], samples: 2}}
+  - {name: steady, rate: {rps: 5, duration: 20s}}
+`)
+	three := write("three.yaml", `version: 1
+name: demo
+target:
+  url: ${THAW_VALIDATE_TEST_MISSING}
+  timout: 30s
+phases:
+  - {name: a, rate: {rps: 5, duration: 5x}}
+`)
+	single := write("single.yaml", "version: 1\nname: one\ntarget: {url: 'http://[::1]/'}\nphases: [{name: w, concurrency: {workers: 1, iterations: 3}}]\n")
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr []string // one per line, in order
+	}{
+		{"valid", []string{"validate", good}, 0, "ok: demo: 2 phases, about 6m20s of load\n", nil},
+		{"one phase", []string{"validate", single}, 0, "ok: one: 1 phase, about 0s of load\n", nil},
+		{"three problems", []string{"validate", three}, 2, "", []string{
+			three + ":4:8: target.url: environment variable THAW_VALIDATE_TEST_MISSING is not set",
+			three + ":5:3: target.timout: unknown field",
+			three + `:7:40: phases[0].rate.duration: want a duration like 30s or 1m30s, got "5x"`}},
+		{"missing file", []string{"validate", filepath.Join(dir, "nope.yaml")}, 2, "", []string{"read scenario"}},
+		{"no argument", []string{"validate"}, 2, "", []string{"thaw: accepts 1 arg(s)"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(tc.args, &stdout, &stderr)
+			if code != tc.wantCode || stdout.String() != tc.wantStdout {
+				t.Errorf("exit %d, stdout %q; want %d, %q (stderr %q)", code, stdout.String(), tc.wantCode, tc.wantStdout, stderr.String())
+			}
+			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")
+			if tc.wantStderr == nil {
+				if stderr.Len() != 0 {
+					t.Errorf("stderr %q, want nothing", stderr.String())
+				}
+				return
+			}
+			if len(lines) != len(tc.wantStderr) {
+				t.Fatalf("stderr lines %q, want %d", lines, len(tc.wantStderr))
+			}
+			for i, want := range tc.wantStderr {
+				if !strings.Contains(lines[i], want) {
+					t.Errorf("stderr line %d = %q, want it to contain %q", i, lines[i], want)
+				}
+			}
+		})
+	}
+}
