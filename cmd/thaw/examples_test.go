@@ -88,6 +88,29 @@ func checkAgainstTruth(t *testing.T, sum *results.Summary, truth []emulator.Trut
 	}
 }
 
+// TestEmulateUsage: bad flags are usage errors (exit 2) that name the problem.
+func TestEmulateUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"emulate", "--max-instances", "0"}, "max-instances 0"},
+		{[]string{"emulate", "--init", "gamma:1s"}, "unknown distribution"},
+		{[]string{"emulate", "--error-rate", "2"}, "error-rate 2"},
+		{[]string{"emulate", "--keep-alive", "soon"}, "keep-alive"},
+		{[]string{"emulate", "extra"}, "unknown command"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args[1:], " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := run(tc.args, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d naming %q", code, stderr.String(), exitUsage, tc.want)
+			}
+		})
+	}
+}
+
 // TestEmulateStopsChildrenOnSignal: `thaw emulate` prints its URL first, serves with real
 // instance processes, and on SIGTERM or SIGINT exits 0 leaving no instance process.
 func TestEmulateStopsChildrenOnSignal(t *testing.T) {

@@ -1,0 +1,96 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Figure is one plot of a run, ready to render as SVG or PNG. A Figure is not safe for
+// concurrent rendering.
+type Figure struct {
+	Name    string // file stem under plots/, e.g. "latency-histogram"
+	Title   string
+	Caption string // one sentence on how to read it
+	W, H    vg.Length
+	draw    func(draw.Canvas)
+}
+
+// Colours shared by every plot and the HTML.
+var (
+	colorCold    = color.NRGBA{R: 0xE4, G: 0x57, B: 0x2E, A: 0xFF}
+	colorWarm    = color.NRGBA{R: 0x2E, G: 0x86, B: 0xAB, A: 0xFF}
+	colorAll     = color.NRGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xFF}
+	colorUnknown = color.NRGBA{R: 0x99, G: 0x99, B: 0x99, A: 0xFF}
+	colorError   = color.NRGBA{R: 0xB0, G: 0x1C, B: 0x8F, A: 0xFF}
+	colorBand    = color.NRGBA{R: 0xE4, G: 0x57, B: 0x2E, A: 0x40}
+)
+
+func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
+
+// SVG renders the figure as SVG with the fonts embedded, so it displays the same
+// everywhere and needs no network.
+func (f *Figure) SVG() ([]byte, error) {
+	c := vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(true))
+	f.draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := c.WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("plot %s: svg: %w", f.Name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// PNG renders the figure as a PNG at 144 dpi.
+func (f *Figure) PNG() ([]byte, error) {
+	c := vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))
+	f.draw(draw.New(c))
+	var b bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
+		return nil, fmt.Errorf("plot %s: png: %w", f.Name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// newPlot is a plot with thaw's look: title, axis labels, light grid, legend top left.
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	sans := font.Font{Typeface: "Liberation", Variant: "Sans"}
+	for _, st := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle,
+		&p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
+		st.Font.Typeface, st.Font.Variant = sans.Typeface, sans.Variant
+	}
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.Title.Padding = vg.Points(6)
+	p.Legend.Top = true
+	p.Legend.Left = false
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(12), -vg.Points(4)
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = color.NRGBA{R: 0xD5, G: 0xDA, B: 0xE2, A: 0xFF}
+	grid.Horizontal.Color = grid.Vertical.Color
+	p.Add(grid)
+	return p
+}
+
+// plotFigure wraps one plot as a Figure.
+func plotFigure(name, title, caption string, p *plot.Plot) *Figure {
+	return &Figure{Name: name, Title: title, Caption: caption, W: 6 * vg.Inch, H: 3.9 * vg.Inch,
+		draw: func(c draw.Canvas) { p.Draw(inset(c)) }}
+}
+
+// inset leaves a margin around a plot so titles and legends are not cut at the edge.
+func inset(c draw.Canvas) draw.Canvas {
+	return draw.Crop(c, vg.Points(6), -vg.Points(10), vg.Points(4), -vg.Points(6))
+}

@@ -1,0 +1,174 @@
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+//go:embed report.html.tmpl
+var htmlTemplate string
+
+//go:embed report.css
+var htmlCSS string
+
+// HTMLInput is what report.html shows.
+type HTMLInput struct {
+	Summary      *results.Summary
+	Figures      []*Figure
+	ScenarioYAML string // scenario.yaml as written; secrets in it are redacted
+	Version      string // thaw version, for the footer
+}
+
+var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"pct":        fmtPct,
+	"usd":        fmtUSD,
+	"dur":        fmtDurMS,
+	"count":      fmtCount,
+	"p50":        func(p results.Percentiles) string { return fmtMS(p.P50, p.Count) },
+	"p99":        func(p results.Percentiles) string { return fmtMS(p.P99, p.Count) },
+	"mul":        func(a, b float64) float64 { return a * b },
+	"value":      thresholdValue,
+	"billedFrom": billedFromText,
+	"inc":        func(i int) int { return i + 1 },
+}).Parse(htmlTemplate))
+
+type htmlFigure struct {
+	Name, Title, Caption string
+	Wide                 bool // spans the page width (timelines)
+	SVG                  template.HTML
+}
+
+type htmlPage struct {
+	S             *results.Summary
+	CSS           template.CSS
+	Phases        phaseTable
+	Classes       phaseTable
+	Figures       []htmlFigure
+	Scenario      string
+	Version       string
+	Duration      string
+	ColdRate      string
+	ErrorRate     string
+	ThresholdPass int
+	ErrorsByKind  string
+}
+
+// HTML writes report.html: one self-contained page (inline CSS and SVG, no scripts, no
+// network) with headline figures, thresholds and verdicts, phase and cold/warm tables,
+// every figure, keep-alive, cost and the scenario source.
+func HTML(w io.Writer, in HTMLInput) error {
+	s := in.Summary
+	page := htmlPage{S: s, CSS: template.CSS(htmlCSS), Phases: buildPhaseTable(s), Classes: classTable(s),
+		Scenario: RedactScenario(in.ScenarioYAML), Version: productVersion(in.Version),
+		Duration:  fmtDurMS(float64(s.Ended.Sub(s.Started).Milliseconds())),
+		ColdRate:  fmtPct(coldRate(&s.Totals)),
+		ErrorRate: fmtPct(errorRate(&s.Totals)),
+	}
+	if len(s.Totals.ErrorsByKind) > 0 {
+		page.ErrorsByKind = errorsByKind(s.Totals.ErrorsByKind)
+	}
+	for _, th := range s.Thresholds {
+		if th.Pass {
+			page.ThresholdPass++
+		}
+	}
+	fonts := map[string]bool{}
+	var fontCSS []string
+	for _, f := range in.Figures {
+		svg, err := f.SVG()
+		if err != nil {
+			return err
+		}
+		body, css := inlineSVG(svg)
+		if css != "" && !fonts[css] {
+			fonts[css] = true
+			fontCSS = append(fontCSS, css)
+		}
+		page.Figures = append(page.Figures, htmlFigure{Name: f.Name, Title: f.Title, Caption: f.Caption,
+			Wide: strings.HasPrefix(f.Name, "timeline"), SVG: template.HTML(body)}) // #nosec: SVG drawn by gonum from our own data
+	}
+	// Each SVG embeds its fonts; the page declares each font once instead.
+	page.CSS = template.CSS(strings.Join(fontCSS, "\n") + "\n" + htmlCSS)
+	var b bytes.Buffer
+	if err := pageTmpl.Execute(&b, page); err != nil {
+		return fmt.Errorf("html: %w", err)
+	}
+	if _, err := w.Write(b.Bytes()); err != nil {
+		return fmt.Errorf("html: %w", err)
+	}
+	return nil
+}
+
+// WriteHTML writes the page to path atomically.
+func WriteHTML(path string, in HTMLInput) error {
+	var b bytes.Buffer
+	if err := HTML(&b, in); err != nil {
+		return err
+	}
+	return writeFile(path, b.Bytes())
+}
+
+var (
+	svgSizeRE = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+	svgDefsRE = regexp.MustCompile(`(?s)<defs>\s*<style>(.*?)</style>\s*</defs>`)
+)
+
+// inlineSVG prepares an SVG for inline use in HTML: it drops the XML prolog, lets CSS
+// size it, and moves its embedded @font-face rules out (returned as css).
+func inlineSVG(svg []byte) (body, css string) {
+	s := string(svg)
+	if i := strings.Index(s, "<svg"); i >= 0 {
+		s = s[i:]
+	}
+	s = svgSizeRE.ReplaceAllString(s, `<svg class="plot" role="img"`)
+	if m := svgDefsRE.FindStringSubmatch(s); m != nil {
+		css = strings.TrimSpace(m[1])
+		s = strings.Replace(s, m[0], "", 1)
+	}
+	return s, css
+}
+
+var secretRE = regexp.MustCompile(`(?i)((?:authorization|[\w-]*token|[\w-]*secret|password|passwd|[\w-]*api[-_]?key|cookie)["']?\s*:\s*)("[^"\n]*"|'[^'\n]*'|(?:\$\{[^}\n]*\}|[^,}\n])*)`)
+
+// RedactScenario hides literal credentials in scenario text: the value of any key that
+// names a token, secret, password, API key, cookie or Authorization header is replaced
+// by "[redacted]" unless it only refers to variables (${TOKEN}), which are never
+// expanded in the stored scenario. It is safe for concurrent use.
+func RedactScenario(src string) string {
+	return secretRE.ReplaceAllStringFunc(src, func(m string) string {
+		sub := secretRE.FindStringSubmatch(m)
+		val := strings.Trim(strings.TrimSpace(sub[2]), `"'`)
+		if val == "" || onlyVariables(val) {
+			return m
+		}
+		return sub[1] + strconv.Quote("[redacted]")
+	})
+}
+
+var varRE = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+
+// onlyVariables reports whether v holds no literal secret: after removing ${VAR}
+// references, at most a scheme word such as "Bearer" is left.
+func onlyVariables(v string) bool {
+	if !varRE.MatchString(v) {
+		return false
+	}
+	rest := strings.Fields(varRE.ReplaceAllString(v, ""))
+	return len(rest) == 0 || (len(rest) == 1 && len(rest[0]) <= 8 && regexp.MustCompile(`^[A-Za-z]+$`).MatchString(rest[0]))
+}
+
+// productVersion is "thaw VERSION" for the footer, without doubling the name.
+func productVersion(v string) string {
+	if v == "" || strings.HasPrefix(v, "thaw") {
+		return v
+	}
+	return "thaw " + v
+}

@@ -1,0 +1,146 @@
+package report_test
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/thaw-dev/thaw/report"
+	"github.com/thaw-dev/thaw/report/internal/fixture"
+	"github.com/thaw-dev/thaw/results"
+)
+
+// svgText returns the text drawn in an SVG, joined by newlines.
+func svgText(svg []byte) string {
+	re := regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
+	var out []string
+	for _, m := range re.FindAllSubmatch(svg, -1) {
+		out = append(out, string(m[1]))
+	}
+	return strings.Join(out, "\n")
+}
+
+func TestFiguresContent(t *testing.T) {
+	dir, s := fixtureRun(t)
+	figs, err := report.Figures(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]*report.Figure{}
+	for _, f := range figs {
+		byName[f.Name] = f
+	}
+	tests := []struct {
+		name  string
+		texts []string // title, axis titles, legend labels
+	}{
+		{"latency-histogram", []string{"Latency: cold vs warm", "latency (ms, log scale)", "share of invocations (%)", "warm (n=", "cold (n="}},
+		{"latency-cdf", []string{"Latency CDF", "invocations at or below (%)", "all (n=", "warm (n=", "cold (n="}},
+		{"timeline", []string{"Timeline", "time since start (min)", "latency (ms, log scale)", "cold", "warm", "failed", "idle-sweep", "steady"}},
+		{"timeline-load", []string{"Timeline of the load phases", "time since start (s)", "latency (ms, log scale)", "cold", "warm", "burst", "steady", "ramp"}},
+		{"throughput", []string{"Throughput and concurrency", "completed (req/s)", "in flight (requests)", "throughput", "target rate"}},
+		{"keep-alive", []string{"Cold-start probability vs idle time", "idle time before the request (min)", "P(cold) (%)", "95% Wilson interval", "keep-alive estimate 8m"}},
+		{"latency-breakdown", []string{"Where the time goes", "mean time (ms)", "DNS", "TLS", "server time", "cold (n=", "warm (n="}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := byName[tt.name]
+			if !ok {
+				t.Fatalf("figure %s missing", tt.name)
+			}
+			svg, err := f.SVG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := svgText(svg)
+			for _, want := range tt.texts {
+				if !strings.Contains(text, want) {
+					t.Errorf("SVG text lacks %q; has:\n%s", want, text)
+				}
+			}
+			if n := nonEmptyPaths(svg); n < 10 {
+				t.Errorf("only %d non-empty paths: nothing plotted?", n)
+			}
+			if !bytes.Contains(svg, []byte("@font-face")) {
+				t.Error("fonts not embedded")
+			}
+			pngBytes, err := f.PNG()
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(pngBytes))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if colors := distinctColors(img); colors < 8 {
+				t.Errorf("PNG has %d distinct colours: blank?", colors)
+			}
+		})
+	}
+}
+
+func nonEmptyPaths(svg []byte) int {
+	re := regexp.MustCompile(`<path d="([^"]+)"`)
+	n := 0
+	for _, m := range re.FindAllSubmatch(svg, -1) {
+		if len(bytes.TrimSpace(m[1])) > 3 {
+			n++
+		}
+	}
+	return n
+}
+
+func TestFiguresOnlyWhatApplies(t *testing.T) {
+	// A run with idle and burst phases only and no keep-alive: no throughput or keep-alive plot.
+	dir := t.TempDir()
+	w, err := results.CreateWriter(dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	agg := results.NewAggregator()
+	agg.SetPhaseInfo("burst", results.PhaseInfo{Workload: "burst", Started: fixture.Base, Ended: fixture.Base.Add(2e9)})
+	for i := 0; i < 30; i++ {
+		s := &results.Sample{Seq: int64(i), Phase: "burst", Start: fixture.Base, Status: 200, LatencyMS: 20 + float64(i), TTFBMS: 19 + float64(i), Class: results.Warm}
+		if i < 5 {
+			s.Class, s.LatencyMS, s.TTFBMS = results.Cold, 500+float64(i), 499+float64(i)
+		}
+		agg.Add(s)
+		if err := w.Write(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	phases, totals, err := agg.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &results.Summary{Scenario: "b", Started: fixture.Base, Ended: fixture.Base.Add(2e9), Phases: phases, Totals: totals}
+	figs, err := report.Figures(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name)
+	}
+	if got, want := strings.Join(names, ","), "latency-histogram,latency-cdf,timeline,latency-breakdown"; got != want {
+		t.Errorf("figures = %s, want %s", got, want)
+	}
+	// Without samples only the summary-based plots remain.
+	if err := os.Remove(filepath.Join(dir, results.SamplesFile)); err != nil {
+		t.Fatal(err)
+	}
+	figs, err = report.Figures(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != 2 {
+		t.Errorf("without samples: %d figures, want 2 (histogram, CDF)", len(figs))
+	}
+}
