@@ -24,7 +24,10 @@ type Summary struct {
 	Started     time.Time `json:"started"`
 	Ended       time.Time `json:"ended"`
 	Interrupted bool      `json:"interrupted,omitempty"`
-	AbortReason string    `json:"abort_reason,omitempty"`
+	// TimeScale is the run's --time-scale: scenario durations were divided by it, so
+	// measured idle times and keep-alive are that many times shorter than written.
+	TimeScale   float64 `json:"time_scale,omitempty"`
+	AbortReason string  `json:"abort_reason,omitempty"`
 
 	Phases []PhaseSummary `json:"phases"`
 	Totals PhaseSummary   `json:"totals"`

@@ -22,6 +22,12 @@ type Scenario struct {
 
 	File   string `yaml:"-" json:"-"` // path it was read from ("" when built in memory)
 	Source []byte `yaml:"-" json:"-"` // the file as written, variables not expanded
+
+	// positions maps a field path ("phases[1].rate.rps") to where it was written, so
+	// that Validate can point at lines; decodeFailed holds the paths Parse already
+	// reported, so Validate does not report them twice.
+	positions    map[string]Position
+	decodeFailed map[string]bool
 }
 
 // Target is what every invocation is sent to.
@@ -117,9 +123,10 @@ type Duration time.Duration
 // D returns d as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
 
-// Invoker sends one invocation. The Runner fills Seq, RequestID, Phase and Scheduled;
-// the Invoker sends at once and fills Start, the timings, the response fields and the
-// evidence. A failed request is data (Sample.Error), never a panic or a Go error.
+// Invoker sends one invocation. The Runner fills Seq, RequestID, Phase, Scheduled,
+// IdleBeforeMS, InFlight and a provisional Start; the Invoker sends at once and fills
+// Start, LatencyMS and the other timings, the response fields and the evidence. The
+// Runner then sets IntendedLatencyMS from Start+LatencyMS. A failed request is data (Sample.Error), never a panic or a Go error.
 // Implementations must be safe for concurrent use.
 type Invoker interface {
 	Invoke(ctx context.Context, s *results.Sample)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -80,8 +81,8 @@ func idlePhases(sum *results.Summary) map[string]bool {
 
 // priceRun fills sum.Cost when the scenario names a pricing model.
 func priceRun(dir string, sum *results.Summary, a analysisOptions) error {
-	if sum.Pricing == nil || sum.Pricing.Model == "" {
-		return nil
+	if sum.Pricing == nil || sum.Pricing.Model == "" || sum.Totals.Latency.Count == 0 {
+		return nil // nothing to price, or no invocation got a response
 	}
 	cat, err := loadCatalog(a.pricingFile)
 	if err != nil {
@@ -137,6 +138,15 @@ func writeJUnitFile(path string, sum *results.Summary) error {
 func printRunSummary(w io.Writer, dir string, sum *results.Summary) error {
 	if err := report.Table(w, sum); err != nil {
 		return err
+	}
+	if ka := sum.KeepAlive; ka != nil && sum.TimeScale > 1 {
+		scaled := func(ms float64) time.Duration {
+			return time.Duration(ms * sum.TimeScale * float64(time.Millisecond)).Round(time.Second)
+		}
+		if _, err := fmt.Fprintf(w, "time scale %g: keep-alive in scenario time ≈ %s (between %s and %s)\n",
+			sum.TimeScale, scaled(ka.EstimateMS), scaled(ka.LowMS), scaled(ka.HighMS)); err != nil {
+			return err
+		}
 	}
 	_, err := fmt.Fprintf(w, "results: %s\n", filepath.Clean(dir))
 	return err

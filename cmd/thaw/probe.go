@@ -51,14 +51,14 @@ func probeScenario(url, method string, count int, idle, timeout time.Duration, f
 	if fresh {
 		conn = "fresh"
 	}
-	return &scenarios.Scenario{
+	sc := &scenarios.Scenario{
 		Version: 1,
 		Name:    "probe",
-		Target: scenarios.Target{Kind: "http", URL: url, Method: method, Timeout: scenarios.Duration(timeout),
-			Connection: conn, RequestIDHeader: probes.DefaultRequestIDHeader, BodyPrefixBytes: probes.DefaultBodyPrefixBytes},
-		Probes: []scenarios.ProbeSpec{{Name: "marker"}, {Name: "instance"}, {Name: "platform"}, {Name: "latency"}},
-		Phases: []scenarios.Phase{{Name: "probe", Idle: &scenarios.Idle{Intervals: []scenarios.Duration{scenarios.Duration(idle)}, Samples: count}}},
+		Target:  scenarios.Target{URL: url, Method: method, Timeout: scenarios.Duration(timeout), Connection: conn},
+		Phases:  []scenarios.Phase{{Name: "probe", Idle: &scenarios.Idle{Intervals: []scenarios.Duration{scenarios.Duration(idle)}, Samples: count}}},
 	}
+	sc.ApplyDefaults()
+	return sc
 }
 
 // memorySink keeps every sample in memory (thaw probe writes nothing to disk).

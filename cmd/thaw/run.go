@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +44,7 @@ unreachable or interrupted; what was measured is still written).`,
   thaw emulate --time-scale 60 & thaw run demo.yaml --time-scale 60`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := loadScenario(args[0], cmd.ErrOrStderr())
+			sc, err := loadScenario(args[0], o.target, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -64,37 +63,23 @@ unreachable or interrupted; what was measured is still written).`,
 	return cmd
 }
 
-// loadScenario parses and validates a scenario file, printing every problem.
-func loadScenario(path string, stderr io.Writer) (*scenarios.Scenario, error) {
-	sc, err := scenarios.Parse(path)
-	if err == nil {
-		err = sc.Validate()
-	}
+// loadScenario parses and validates a scenario file, printing every problem. A
+// target URL given on the command line replaces the file's (so its ${VAR} need not
+// be set).
+func loadScenario(path, target string, stderr io.Writer) (*scenarios.Scenario, error) {
+	sc, err := scenarios.LoadTarget(path, target)
 	if err != nil {
-		printProblems(stderr, err)
+		for _, p := range scenarios.Problems(err) {
+			fmt.Fprintln(stderr, p)
+		}
 		return nil, silentExit(exitUsage)
 	}
 	return sc, nil
 }
 
-// printProblems prints each joined error on its own line.
-func printProblems(w io.Writer, err error) {
-	var joined interface{ Unwrap() []error }
-	if errors.As(err, &joined) {
-		for _, e := range joined.Unwrap() {
-			printProblems(w, e)
-		}
-		return
-	}
-	fmt.Fprintln(w, err)
-}
-
 // runScenario runs sc and writes the run directory. It returns an exitError for
 // failed thresholds (1) and aborted runs (3).
 func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
-	if o.target != "" {
-		sc.Target.URL = o.target
-	}
 	inv, err := newInvoker(sc.Target)
 	if err != nil {
 		return usageErr(err)
@@ -140,6 +125,9 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	sum.Pricing = sc.Pricing
 	sum.ThresholdExprs = append(append([]string{}, sc.Thresholds...), o.thresholds...)
 	sum.Interrupted = stats.Interrupted
+	if o.timeScale != 1 {
+		sum.TimeScale = o.timeScale
+	}
 	if runErr != nil {
 		sum.AbortReason = runErr.Error()
 	} else if stats.Interrupted {

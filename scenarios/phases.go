@@ -1,0 +1,189 @@
+package scenarios
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// runPhase sends one phase and returns once all its samples are with the collector.
+func (r *Runner) runPhase(ctx context.Context, index int, p Phase) PhaseStats {
+	start := r.clock.Now()
+	var later time.Duration
+	for _, q := range r.sc.Phases[index+1:] {
+		later += r.scaledEstimate(q)
+	}
+	r.prog.startPhase(index, p.Name, start, r.scaledEstimate(p), later)
+	ps := PhaseStats{Name: p.Name, PhaseInfo: results.PhaseInfo{Workload: p.Workload(), Started: start}}
+	sentBefore := r.prog.sent.Load()
+	switch {
+	case p.Idle != nil && p.Idle.Search != nil:
+		ps.Search = r.runSearch(ctx, p.Name, p.Idle.Search, start)
+	case p.Idle != nil:
+		r.runIdle(ctx, p.Name, p.Idle, start)
+	case p.Burst != nil:
+		r.runBurst(ctx, p.Name, p.Burst, start)
+	case p.Rate != nil:
+		sched := Schedule(ConstantSchedule{RPS: p.Rate.RPS, Duration: r.dur(p.Rate.Duration)})
+		ps.RateTarget = p.Rate.RPS
+		r.runOpen(ctx, p.Name, r.poisson(sched, p.Rate.Poisson, index), p.Rate.MaxInFlight, &ps.PhaseInfo)
+	case p.Ramp != nil:
+		ramp := r.scaledRamp(p.Ramp)
+		if secs := r.scaledEstimate(p).Seconds(); secs > 0 {
+			ps.RateTarget = ramp.Total() / secs
+		}
+		r.runOpen(ctx, p.Name, r.poisson(ramp, p.Ramp.Poisson, index), p.Ramp.MaxInFlight, &ps.PhaseInfo)
+	case p.Concurrency != nil:
+		r.runClosed(ctx, p.Name, p.Concurrency, start)
+	}
+	ps.Ended = r.clock.Now()
+	ps.Sent = r.prog.sent.Load() - sentBefore
+	if ps.Planned == 0 {
+		ps.Planned = ps.Sent
+	}
+	return ps
+}
+
+func (r *Runner) scaledEstimate(p Phase) time.Duration {
+	return time.Duration(float64(p.EstimatedDuration()) / r.scale)
+}
+
+func (r *Runner) scaledRamp(w *Ramp) *RampSchedule {
+	stages := make([]Stage, len(w.Stages))
+	for i, st := range w.Stages {
+		stages[i] = Stage{To: st.To, Over: Duration(r.dur(st.Over))}
+	}
+	return NewRampSchedule(w.From, stages)
+}
+
+// poisson makes s a Poisson process when on, seeded with the scenario seed plus the
+// phase index so that two Poisson phases do not repeat one pattern.
+func (r *Runner) poisson(s Schedule, on bool, index int) Schedule {
+	if !on {
+		return s
+	}
+	return NewPoissonSchedule(s, r.sc.Seed+int64(index))
+}
+
+// runOpen fires each planned arrival at its time in its own goroutine. An arrival that
+// finds maxInFlight requests in flight is dropped; one sent later than planned by more
+// than the late tolerance is counted late.
+func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxInFlight int, info *results.PhaseInfo) {
+	info.OpenModel = true
+	start := info.Started
+	if maxInFlight <= 0 { // a scenario built in memory without ApplyDefaults
+		maxInFlight = DefaultMaxInFlight
+	}
+	var wg sync.WaitGroup
+	for n := int64(0); ; n++ {
+		at, ok := sched.Arrival(n)
+		if !ok {
+			break
+		}
+		planned := start.Add(at)
+		if r.sleepUntil(ctx, planned) != nil {
+			break
+		}
+		r.prog.setTarget(sched.RateAt(at))
+		info.Planned++
+		if r.prog.inFlight.Load() >= int64(maxInFlight) {
+			info.Dropped++
+			r.prog.dropped.Add(1)
+			continue
+		}
+		if r.clock.Now().Sub(planned) > r.lateTol {
+			info.Late++
+			r.prog.late.Add(1)
+		}
+		sl := r.reserve()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.items <- item{s: r.invokeReserved(ctx, phase, planned, openSend, sl)}
+		}()
+	}
+	wg.Wait()
+}
+
+// runIdle waits each gap after the previous response ended, then invokes, one at a time.
+func (r *Runner) runIdle(ctx context.Context, phase string, w *Idle, start time.Time) {
+	intervals := make([]time.Duration, len(w.Intervals))
+	for i, d := range w.Intervals {
+		intervals[i] = r.dur(d)
+	}
+	for _, gap := range IdleGaps(intervals, w.Samples, w.Order == "shuffled", r.sc.Seed) {
+		if r.sleepUntil(ctx, r.sinceLastEnd(start).Add(gap)) != nil {
+			return
+		}
+		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
+	}
+}
+
+// runSearch bisects on the idle gap. Each sample is classified by the collector before
+// the next gap is chosen. When nothing has completed yet in the run, one priming
+// invocation (recorded, not judged) makes sure an instance exists before the first gap.
+func (r *Runner) runSearch(ctx context.Context, phase string, w *IdleSearch, start time.Time) *SearchResult {
+	b := NewBisector(r.dur(w.Min), r.dur(w.Max), r.dur(w.Precision), w.Samples)
+	if r.lastEnd.Load() == 0 && ctx.Err() == nil {
+		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
+	}
+	for {
+		gap, ok := b.Next()
+		if !ok || r.sleepUntil(ctx, r.sinceLastEnd(start).Add(gap)) != nil {
+			break
+		}
+		done := make(chan struct{})
+		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend), search: b, done: done}
+		<-done
+	}
+	lo, hi := b.Bounds()
+	return &SearchResult{LowMS: durMS(lo), HighMS: durMS(hi), GaveUp: b.GaveUp(), Probes: b.Probes()}
+}
+
+// runBurst releases Size invocations at one instant, after AfterIdle of quiet since the
+// previous response ended, Repeat times. All goroutines are started first and wait on
+// a gate, so the release is as close to simultaneous as the machine allows.
+func (r *Runner) runBurst(ctx context.Context, phase string, w *Burst, start time.Time) {
+	plan := BurstPlan{AfterIdle: r.dur(w.AfterIdle), Size: w.Size, Repeat: w.Repeat}
+	for k := 0; ; k++ {
+		quiet, size, ok := plan.Release(k)
+		if !ok || r.sleepUntil(ctx, r.sinceLastEnd(start).Add(quiet)) != nil {
+			return
+		}
+		gate := make(chan struct{})
+		var release time.Time
+		var wg sync.WaitGroup
+		for range size {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-gate
+				r.items <- item{s: r.invoke(ctx, phase, release, openSend)}
+			}()
+		}
+		release = r.clock.Now()
+		close(gate)
+		wg.Wait()
+	}
+}
+
+// runClosed runs the closed model: workers loops, each claiming the next iteration
+// from a shared counter, so that exactly Iterations invocations are sent in total.
+func (r *Runner) runClosed(ctx context.Context, phase string, w *Concurrency, start time.Time) {
+	plan := ClosedPlan{Workers: w.Workers, Duration: r.dur(w.Duration), Iterations: int64(w.Iterations)}
+	var claimed atomic.Int64
+	var wg sync.WaitGroup
+	for range plan.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil && plan.Continue(r.clock.Now().Sub(start), claimed.Add(1)-1) {
+				r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
+			}
+		}()
+	}
+	wg.Wait()
+}

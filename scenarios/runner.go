@@ -1,0 +1,225 @@
+package scenarios
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// DefaultLateTolerance is how much later than planned an open-model send may start
+// before it is counted late.
+const DefaultLateTolerance = 10 * time.Millisecond
+
+// invokeGrace is added to the target timeout for the context given to the Invoker, so
+// that the Invoker's own timeout normally fires first.
+const invokeGrace = time.Second
+
+// Runner drives a scenario's phases, in order, through an Invoker; completed samples go
+// through one collector goroutine that classifies them, feeds an adaptive idle search
+// and hands them to the Sink. Create it with NewRunner and call Run once; Progress is
+// safe for concurrent use while it runs.
+type Runner struct {
+	sc      *Scenario
+	inv     Invoker
+	cls     Classifier
+	sink    Sink
+	clock   Clock
+	scale   float64
+	lateTol time.Duration
+	runID   string
+
+	items   chan item
+	seq     atomic.Int64
+	lastEnd atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
+	prog    progressState
+}
+
+// item is what flows to the collector: a sample, or the end of a phase. search, when
+// set, is fed the classified sample; done, when set, is closed once the item has been
+// handled.
+type item struct {
+	s      *results.Sample
+	phase  *PhaseStats
+	search *Bisector
+	done   chan struct{}
+}
+
+// Option configures a Runner.
+type Option func(*Runner)
+
+// WithClock sets the clock (default SystemClock()).
+func WithClock(c Clock) Option { return func(r *Runner) { r.clock = c } }
+
+// WithTimeScale divides every duration of the scenario by f: idle intervals, burst
+// quiet times, rate, ramp and concurrency durations and idle-search bounds. Rates stay
+// as written (a 200 rps phase of 10s at f=10 is 200 rps for 1s), and so does the
+// target timeout. It exists to run scenarios against `thaw emulate --time-scale f`.
+// Values <= 0 are ignored.
+func WithTimeScale(f float64) Option {
+	return func(r *Runner) {
+		if f > 0 && !math.IsInf(f, 0) {
+			r.scale = f
+		}
+	}
+}
+
+// WithLateTolerance sets how late an open-model send may start before it counts as
+// late (default DefaultLateTolerance).
+func WithLateTolerance(d time.Duration) Option { return func(r *Runner) { r.lateTol = d } }
+
+// WithRunID sets the run id that prefixes every request id (default: 8 random hex
+// digits).
+func WithRunID(id string) Option { return func(r *Runner) { r.runID = id } }
+
+// NewRunner returns a Runner for sc (which should have passed Validate). cls may be nil
+// (samples stay unclassified); sink must not be nil.
+func NewRunner(sc *Scenario, inv Invoker, cls Classifier, sink Sink, opts ...Option) *Runner {
+	r := &Runner{sc: sc, inv: inv, cls: cls, sink: sink, clock: SystemClock(), scale: 1,
+		lateTol: DefaultLateTolerance}
+	for _, o := range opts {
+		o(r)
+	}
+	if r.runID == "" {
+		r.runID = newRunID()
+	}
+	return r
+}
+
+func newRunID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
+	return hex.EncodeToString(b[:])
+}
+
+// RunID returns the id that prefixes every request id of this run.
+func (r *Runner) RunID() string { return r.runID }
+
+// Stats is what a run did, beyond its samples. Times are wall-clock; durations and
+// search bounds are real (scaled) time.
+type Stats struct {
+	RunID       string
+	Started     time.Time
+	Ended       time.Time
+	Sent        int64
+	Completed   int64
+	Errors      int64
+	Late        int64
+	Dropped     int64
+	Interrupted bool // the context was cancelled: the run stopped early, nothing was lost
+	Phases      []PhaseStats
+}
+
+// PhaseStats is what the Runner knows about one phase.
+type PhaseStats struct {
+	Name string
+	results.PhaseInfo
+	Sent   int64
+	Search *SearchResult // set for idle-search phases
+}
+
+// SearchResult is the outcome of an adaptive idle search, in real milliseconds.
+type SearchResult struct {
+	LowMS  float64       `json:"low_ms"`  // longest gap seen warm (or the lower bound)
+	HighMS float64       `json:"high_ms"` // shortest gap seen cold (or the upper bound)
+	GaveUp bool          `json:"gave_up"` // samples could not be classified
+	Probes []SearchProbe `json:"probes"`
+}
+
+// phaseRecorder is the optional ability of a Sink to receive what the engine knows
+// about each phase when it ends.
+type phaseRecorder interface {
+	RecordPhase(name string, info results.PhaseInfo)
+}
+
+// errSink is the cause of the run context's cancellation after a Sink error.
+var errSink = errors.New("sink failed")
+
+// Run sends every phase in order and returns when all invocations have completed and
+// been recorded. When ctx is cancelled it stops sending at once, lets the requests in
+// flight finish (their context is not cancelled by the interrupt; they are bounded by
+// the target timeout), records them and returns Stats with Interrupted set and a nil
+// error. A Sink error stops the run and is returned. Run must be called once.
+func (r *Runner) Run(ctx context.Context) (Stats, error) {
+	runCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r.items = make(chan item, 4096)
+	var sinkErr error
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		sinkErr = r.collect(func() { cancel(errSink) })
+	}()
+	st := Stats{RunID: r.runID, Started: r.clock.Now()}
+	r.prog.phases.Store(int64(len(r.sc.Phases)))
+	r.prog.runStart.Store(st.Started.UnixNano())
+	for i, p := range r.sc.Phases {
+		if runCtx.Err() != nil {
+			break
+		}
+		ps := r.runPhase(runCtx, i, p)
+		st.Phases = append(st.Phases, ps)
+		r.items <- item{phase: &ps}
+	}
+	close(r.items)
+	<-collected
+	st.Ended = r.clock.Now()
+	r.prog.fill(&st)
+	if sinkErr != nil {
+		return st, fmt.Errorf("record sample: %w", sinkErr)
+	}
+	st.Interrupted = ctx.Err() != nil
+	return st, nil
+}
+
+// collect handles items in order until the channel closes. After a Sink error it keeps
+// draining (so senders never block) but records nothing more; it returns that error.
+func (r *Runner) collect(abort func()) error {
+	pr, _ := r.sink.(phaseRecorder)
+	var err error
+	for it := range r.items {
+		if it.s != nil {
+			r.prog.completed.Add(1)
+			if !it.s.OK() {
+				r.prog.errors.Add(1)
+			}
+			if err == nil {
+				err = r.record(it.s, it.search)
+				if err != nil {
+					abort()
+				}
+			}
+		}
+		if it.phase != nil && err == nil && pr != nil {
+			pr.RecordPhase(it.phase.Name, it.phase.PhaseInfo)
+		}
+		if it.done != nil {
+			close(it.done)
+		}
+	}
+	return err
+}
+
+func (r *Runner) record(s *results.Sample, search *Bisector) error {
+	if r.cls != nil {
+		r.cls.Classify(s)
+	}
+	if s.Class == "" {
+		s.Class = results.Unknown
+	}
+	if search != nil {
+		search.Observe(s)
+	}
+	return r.sink.Record(s)
+}
+
+// dur scales a scenario duration to real time.
+func (r *Runner) dur(d Duration) time.Duration {
+	return time.Duration(float64(d) / r.scale)
+}
