@@ -41,7 +41,7 @@ type Target struct {
 	Connection      string            `yaml:"connection,omitempty" json:"connection,omitempty"`               // reuse (default) or fresh
 	RequestIDHeader string            `yaml:"request_id_header,omitempty" json:"request_id_header,omitempty"` // default X-Request-Id
 	KeepHeaders     []string          `yaml:"keep_headers,omitempty" json:"keep_headers,omitempty"`           // response headers kept as evidence, besides the defaults
-	BodyPrefixBytes int               `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512
+	BodyPrefixBytes int               `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512; -1 keeps none
 	Insecure        bool              `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
 }
 

@@ -82,7 +82,7 @@ func (v *validator) target() {
 	v.check(httpMethod.MatchString(t.Method), "target.method", "must be an upper-case HTTP method (got %q)", t.Method)
 	v.check(t.Timeout > 0, "target.timeout", "must be > 0")
 	v.check(t.Connection == "reuse" || t.Connection == "fresh", "target.connection", "must be reuse or fresh (got %q)", t.Connection)
-	v.check(t.BodyPrefixBytes >= 0, "target.body_prefix_bytes", "must be >= 0")
+	v.check(t.BodyPrefixBytes >= -1, "target.body_prefix_bytes", "must be >= 0, or -1 to keep no body")
 	for _, name := range sortedKeys(t.Headers) {
 		v.check(validHeaderName(name), "target.headers."+name, "is not a valid header name")
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -15,6 +17,12 @@ const unreachableAfter = 5
 // errUnreachable aborts a run whose target never answered.
 var errUnreachable = errors.New("target unreachable")
 
+// errThresholdAbort stops a run whose abort_on_fail threshold failed.
+var errThresholdAbort = errors.New("threshold failed")
+
+// watchEvery is how often abort_on_fail thresholds are checked during a run.
+const watchEvery = time.Second
+
 // recorder is the run's Sink: it streams every sample to samples.ndjson and folds it
 // into the Aggregator. The runner calls it from one goroutine.
 type recorder struct {
@@ -23,14 +31,19 @@ type recorder struct {
 	answered  bool
 	failedRun int
 	lastErr   string
+
+	watcher   *threshold.Watcher // abort_on_fail thresholds (may watch none)
+	started   time.Time
+	lastCheck time.Time
 }
 
-func newRecorder(dir string) (*recorder, error) {
+func newRecorder(dir string, watcher *threshold.Watcher) (*recorder, error) {
 	w, err := results.CreateWriter(dir, results.DefaultFlushInterval)
 	if err != nil {
 		return nil, err
 	}
-	return &recorder{w: w, agg: results.NewAggregator()}, nil
+	now := time.Now()
+	return &recorder{w: w, agg: results.NewAggregator(), watcher: watcher, started: now, lastCheck: now}, nil
 }
 
 // Record implements scenarios.Sink.
@@ -39,7 +52,32 @@ func (r *recorder) Record(s *results.Sample) error {
 	if err := r.w.Write(s); err != nil {
 		return err
 	}
-	return r.watchReachability(s)
+	if err := r.watchReachability(s); err != nil {
+		return err
+	}
+	return r.watchThresholds()
+}
+
+// watchThresholds checks abort_on_fail thresholds on the run so far, at most once
+// per watchEvery.
+func (r *recorder) watchThresholds() error {
+	if r.watcher == nil || !r.watcher.Active() || time.Since(r.lastCheck) < watchEvery {
+		return nil
+	}
+	r.lastCheck = time.Now()
+	partial, err := r.summary("", "", r.started, r.lastCheck)
+	if err != nil {
+		return err
+	}
+	abort, failed := r.watcher.Check(r.lastCheck.Sub(r.started), partial)
+	if !abort {
+		return nil
+	}
+	reasons := make([]string, len(failed))
+	for i, f := range failed {
+		reasons[i] = fmt.Sprintf("%s (%s)", f.Expr, f.Detail)
+	}
+	return fmt.Errorf("%w: %s", errThresholdAbort, strings.Join(reasons, "; "))
 }
 
 // RecordPhase implements the runner's optional phase-info sink.

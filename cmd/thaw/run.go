@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/thaw-dev/thaw/probes"
+	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/results"
 	"github.com/thaw-dev/thaw/scenarios"
 )
@@ -68,8 +70,12 @@ unreachable or interrupted; what was measured is still written).`,
 // be set).
 func loadScenario(path, target string, stderr io.Writer) (*scenarios.Scenario, error) {
 	sc, err := scenarios.LoadTarget(path, target)
-	if err != nil {
-		for _, p := range scenarios.Problems(err) {
+	problems := scenarios.Problems(err)
+	if sc != nil {
+		problems = append(problems, thresholdProblems(sc)...)
+	}
+	if len(problems) > 0 {
+		for _, p := range problems {
 			fmt.Fprintln(stderr, p)
 		}
 		return nil, silentExit(exitUsage)
@@ -77,9 +83,27 @@ func loadScenario(path, target string, stderr io.Writer) (*scenarios.Scenario, e
 	return sc, nil
 }
 
+// thresholdProblems parses the scenario's thresholds, so a typo is reported with its
+// line and column before any load is sent.
+func thresholdProblems(sc *scenarios.Scenario) []error {
+	var out []error
+	for i, expr := range sc.Thresholds {
+		if _, err := threshold.Parse(expr); err != nil {
+			path := fmt.Sprintf("thresholds[%d]", i)
+			out = append(out, &scenarios.FieldError{File: sc.File, Pos: sc.Pos(path), Path: path, Msg: fmt.Sprintf("%q: %v", expr, err)})
+		}
+	}
+	return out
+}
+
 // runScenario runs sc and writes the run directory. It returns an exitError for
 // failed thresholds (1) and aborted runs (3).
 func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
+	exprs := append(append([]string{}, sc.Thresholds...), o.thresholds...)
+	ts, err := threshold.ParseAll(exprs)
+	if err != nil {
+		return usageErr(fmt.Errorf("--threshold: %w", err))
+	}
 	inv, err := newInvoker(sc.Target)
 	if err != nil {
 		return usageErr(err)
@@ -93,7 +117,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if dir == "" {
 		dir = filepath.Join("results", fmt.Sprintf("%s-%s", sc.Name, time.Now().UTC().Format("20060102T150405Z")))
 	}
-	rec, err := newRecorder(dir)
+	rec, err := newRecorder(dir, threshold.NewWatcher(ts))
 	if err != nil {
 		return abortErr(err)
 	}
@@ -123,7 +147,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		return abortErr(err)
 	}
 	sum.Pricing = sc.Pricing
-	sum.ThresholdExprs = append(append([]string{}, sc.Thresholds...), o.thresholds...)
+	sum.ThresholdExprs = exprs
 	sum.Interrupted = stats.Interrupted
 	if o.timeScale != 1 {
 		sum.TimeScale = o.timeScale
@@ -141,6 +165,8 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		return abortErr(err)
 	}
 	switch {
+	case errors.Is(runErr, errThresholdAbort):
+		return failErr(fmt.Errorf("run stopped early: %w (samples so far are in %s)", runErr, dir))
 	case runErr != nil:
 		return abortErr(fmt.Errorf("run aborted: %w (samples so far are in %s)", runErr, dir))
 	case stats.Interrupted:

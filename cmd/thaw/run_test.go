@@ -222,3 +222,34 @@ phases:
 		t.Fatalf("interrupted %v, summary count %d, samples %d", s.Interrupted, s.Totals.Count, len(samples))
 	}
 }
+
+// TestRunAbortOnFail: an abort_on_fail threshold that fails stops the run long
+// before its planned end, exits 1, and the summary says why.
+func TestRunAbortOnFail(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) }))
+	defer srv.Close()
+	file := writeScenario(t, `
+version: 1
+name: abort
+target: {url: "`+srv.URL+`"}
+phases:
+  - {name: long, rate: {rps: 50, duration: 60s}}
+thresholds: ["error_rate < 1% abort_on_fail grace=0s"]
+`)
+	dir := t.TempDir()
+	start := time.Now()
+	code, _, stderr := runCLI(t, "run", file, "--out", dir, "--quiet", "--no-report")
+	if code != exitFail {
+		t.Fatalf("exit %d, want %d; stderr: %s", code, exitFail, stderr)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Fatalf("run took %s: it did not stop early", took)
+	}
+	s := readSummary(t, dir)
+	if !strings.Contains(s.AbortReason, "error_rate") || s.Totals.Count == 0 || s.Totals.Count > 1000 {
+		t.Fatalf("abort reason %q, count %d", s.AbortReason, s.Totals.Count)
+	}
+	if len(s.Thresholds) != 1 || s.Thresholds[0].Pass {
+		t.Fatalf("thresholds %+v", s.Thresholds)
+	}
+}

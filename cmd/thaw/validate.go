@@ -5,8 +5,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/thaw-dev/thaw/scenarios"
 )
 
 func newValidateCmd() *cobra.Command {
@@ -18,12 +16,9 @@ unset ${VAR} environment variables) and checks its meaning, printing every probl
 its own line as file:line:column: field: message. It exits 2 when there is any.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := scenarios.Load(args[0])
+			sc, err := loadScenario(args[0], "", cmd.ErrOrStderr())
 			if err != nil {
-				for _, p := range scenarios.Problems(err) {
-					fmt.Fprintln(cmd.ErrOrStderr(), p)
-				}
-				return silentExit(exitUsage)
+				return err
 			}
 			n := len(sc.Phases)
 			plural := "s"

@@ -1,0 +1,101 @@
+package gate
+
+import (
+	"math"
+	"math/rand/v2"
+	"sort"
+	"testing"
+)
+
+func TestZQuantile(t *testing.T) {
+	cases := []struct{ p, z float64 }{
+		{0.5, 0}, {0.975, 1.959964}, {0.8, 0.841621}, {0.01, -2.326348}, {0.999, 3.090232},
+	}
+	for _, c := range cases {
+		if got := zQuantile(c.p); math.Abs(got-c.z) > 1e-5 {
+			t.Errorf("zQuantile(%v) = %v, want %v", c.p, got, c.z)
+		}
+	}
+}
+
+// Newcombe (1998), Statistics in Medicine 17:873, table II: 56/70 vs 48/80 gives a
+// difference of 0.2000 with method 10 interval 0.0524 to 0.3339; 9/10 vs 3/10 gives
+// 0.6000 with 0.1705 to 0.8090 (signs flipped: newcombe returns p2 − p1).
+func TestNewcombeMatchesPublishedValues(t *testing.T) {
+	cases := []struct {
+		h1, n1, h2, n2 int64
+		d, lo, hi      float64
+	}{
+		{48, 80, 56, 70, 0.2000, 0.0524, 0.3339},
+		{3, 10, 9, 10, 0.6000, 0.1705, 0.8090},
+	}
+	for _, c := range cases {
+		d, lo, hi := newcombe(c.h1, c.n1, c.h2, c.n2, zQuantile(0.975))
+		if math.Abs(d-c.d) > 1e-4 || math.Abs(lo-c.lo) > 1e-3 || math.Abs(hi-c.hi) > 1e-3 {
+			t.Errorf("newcombe(%d/%d, %d/%d) = %.4f [%.4f, %.4f], want %.4f [%.4f, %.4f]",
+				c.h1, c.n1, c.h2, c.n2, d, lo, hi, c.d, c.lo, c.hi)
+		}
+	}
+}
+
+// The Beta shortcut must give the same distribution as resampling n values and
+// taking the quantile: compare the mean and spread of both over many resamples.
+func TestDrawQuantileMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	vals := make([]float64, 300)
+	for i := range vals {
+		vals[i] = math.Exp(rng.NormFloat64())
+	}
+	d := newDist(append([]float64(nil), vals...))
+	const reps = 4000
+	fast := make([]float64, reps)
+	slow := make([]float64, reps)
+	buf := make([]float64, len(vals))
+	for i := 0; i < reps; i++ {
+		fast[i] = d.drawQuantile(rng, 0.95)
+		for j := range buf {
+			buf[j] = vals[rng.IntN(len(vals))]
+		}
+		sort.Float64s(buf)
+		slow[i] = buf[rank(0.95, int64(len(buf)))-1]
+	}
+	mf, sf := meanSD(fast)
+	ms, ss := meanSD(slow)
+	if math.Abs(mf-ms) > 0.1*ss || math.Abs(sf-ss) > 0.1*ss {
+		t.Errorf("Beta draw mean %.4f sd %.4f, brute force mean %.4f sd %.4f", mf, sf, ms, ss)
+	}
+}
+
+func meanSD(xs []float64) (float64, float64) {
+	var s, s2 float64
+	for _, x := range xs {
+		s += x
+	}
+	m := s / float64(len(xs))
+	for _, x := range xs {
+		s2 += (x - m) * (x - m)
+	}
+	return m, math.Sqrt(s2 / float64(len(xs)-1))
+}
+
+func TestDistQuantileAndMean(t *testing.T) {
+	d := newDist([]float64{5, 1, 3, 3, 2})
+	cases := []struct{ q, want float64 }{{0, 1}, {0.2, 1}, {0.5, 3}, {0.6, 3}, {0.8, 3}, {0.81, 5}, {1, 5}}
+	for _, c := range cases {
+		if got := d.quantile(c.q); got != c.want {
+			t.Errorf("quantile(%v) = %v, want %v", c.q, got, c.want)
+		}
+	}
+	if d.n() != 5 || d.mean() != 2.8 {
+		t.Errorf("n = %d, mean = %v", d.n(), d.mean())
+	}
+}
+
+func TestProportionSampleSize(t *testing.T) {
+	// Textbook case: p1 = 0.10 vs p2 = 0.15 at α = 0.05 two-sided and power 0.80
+	// needs 686 per group (Fleiss without continuity correction).
+	n := proportionSampleSize(0.10, 0.05, zQuantile(0.975), zQuantile(0.8))
+	if n < 680 || n > 690 {
+		t.Errorf("proportionSampleSize = %d, want ≈686", n)
+	}
+}
