@@ -12,8 +12,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== Go benchmarks (median of 5; compare side by side with benchstat)"
-go test -run '^$' -bench . -benchmem -count 5 ./results/ ./scenarios/ ./probes/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)' || true
+echo "== Go benchmarks: harness cost per request (5 runs each; compare side by side with benchstat)"
+go test -run '^$' -bench . -benchmem -count 5 ./results/ ./probes/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
+go test -run '^$' -bench . -benchmem -count 3 -benchtime 20000x ./scenarios/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
+
+echo
+echo "== Emulator: real process start (no init delay) and a warm call, p50 over 200 cold starts"
+go test -run '^$' -bench 'BenchmarkColdStart|BenchmarkWarmCall' -benchtime 200x -count 3 ./internal/emulator/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 
 echo
 echo "== Memory over a long run: $requests requests against a loopback server"
