@@ -27,6 +27,7 @@ var DefaultEvidenceHeaders = []string{
 	"X-Amz-Log-Result", "X-Amz-Function-Error", "X-Amzn-Requestid", "X-Amz-Executed-Version",
 	"X-Duration-Seconds", "X-Start-Time", "Server-Timing", "X-Cloud-Trace-Context",
 	"Function-Execution-Id", "Cf-Ray", "Retry-After",
+	"X-Function-Init-Ms", "X-Function-Prewarmed", "X-Function-Queued-Ms",
 }
 
 // DefaultRequestIDHeader carries Sample.RequestID to the target, so samples join

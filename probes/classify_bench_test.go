@@ -1,0 +1,35 @@
+package probes_test
+
+import (
+	"testing"
+
+	"github.com/thaw-dev/thaw/probes"
+)
+
+// BenchmarkClassifyOnline is the per-sample cost of the default chain online, with
+// the latency probe refitting its 1000-sample window every 10 samples.
+func BenchmarkClassifyOnline(b *testing.B) {
+	ss, _ := synth{n: 5000, cold: 250, warmMS: 2, initMS: 40, sigma: 0.2, seed: 9}.samples()
+	c, err := probes.NewChain(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s := ss[i%len(ss)]
+		s.Evidence = nil
+		c.Classify(&s)
+		i++
+	}
+}
+
+// BenchmarkReclassify is the offline cost for a 10 000-sample run (latency fit on all).
+func BenchmarkReclassify(b *testing.B) {
+	ss, _ := synth{n: 10000, cold: 300, warmMS: 2, initMS: 40, sigma: 0.2, seed: 10}.samples()
+	for b.Loop() {
+		if err := probes.Reclassify(ss, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package probes
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// headerValue returns the first of names present in the sample's kept headers.
+func headerValue(s *results.Sample, names []string) (string, string, bool) {
+	if s.Evidence == nil || len(s.Evidence.Headers) == 0 {
+		return "", "", false
+	}
+	for _, n := range names {
+		if v, ok := s.Evidence.Headers[http.CanonicalHeaderKey(n)]; ok && v != "" {
+			return strings.TrimSpace(v), n, true
+		}
+	}
+	return "", "", false
+}
+
+// bodyValue returns the first of fields found in the sample's JSON body prefix, as
+// text. Fields may be dotted paths (meta.instance). A truncated body is scanned for
+// top-level-looking `"name": value` pairs instead.
+func bodyValue(s *results.Sample, fields []string) (string, string, bool) {
+	if s.Evidence == nil || s.Evidence.Body == "" || len(fields) == 0 {
+		return "", "", false
+	}
+	body := s.Evidence.Body
+	var doc map[string]any
+	if !strings.Contains(body, `"`) {
+		return "", "", false // not JSON: nothing to find
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err == nil {
+		for _, f := range fields {
+			if v, ok := jsonPath(doc, f); ok {
+				return v, f, true
+			}
+		}
+		return "", "", false
+	}
+	for _, f := range fields {
+		if v, ok := scanField(body, f); ok {
+			return v, f, true
+		}
+	}
+	return "", "", false
+}
+
+func jsonPath(doc map[string]any, path string) (string, bool) {
+	var cur any = doc
+	for _, part := range strings.Split(path, ".") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		if cur, ok = m[part]; !ok {
+			return "", false
+		}
+	}
+	switch t := cur.(type) {
+	case string:
+		return t, true
+	case bool:
+		return strconv.FormatBool(t), true
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64), true
+	}
+	return "", false
+}
+
+var scanValue = `\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(true|false|-?[0-9][0-9.eE+-]*))`
+
+// scanRes caches the compiled pattern per field name; safe for concurrent use.
+var scanRes sync.Map
+
+// scanField finds `"name": value` in possibly truncated JSON text (last path element).
+func scanField(body, path string) (string, bool) {
+	name := path[strings.LastIndex(path, ".")+1:]
+	if !strings.Contains(body, `"`+name+`"`) {
+		return "", false
+	}
+	re, ok := scanRes.Load(name)
+	if !ok {
+		c, err := regexp.Compile(`"` + regexp.QuoteMeta(name) + `"` + scanValue)
+		if err != nil {
+			return "", false
+		}
+		re, _ = scanRes.LoadOrStore(name, c)
+	}
+	m := re.(*regexp.Regexp).FindStringSubmatch(body)
+	if m == nil {
+		return "", false
+	}
+	if m[2] != "" {
+		return m[2], true
+	}
+	return m[1], true
+}
+
+// value looks in the headers first, then in the body fields; from names the source.
+func value(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
+	if v, n, ok := headerValue(s, headers); ok {
+		return v, "header " + http.CanonicalHeaderKey(n), true
+	}
+	if v, n, ok := bodyValue(s, fields); ok {
+		return v, "body field " + n, true
+	}
+	return "", "", false
+}
+
+// parseFlag reads a cold/prewarmed flag: true/false, 1/0, yes/no, cold/warm.
+func parseFlag(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "1", "yes", "y", "cold", "on":
+		return true, true
+	case "false", "0", "no", "n", "warm", "off":
+		return false, true
+	}
+	return false, false
+}
+
+// parseNum reads a non-negative number; ok is false for anything else.
+func parseNum(v string) (float64, bool) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}

@@ -1,0 +1,78 @@
+package probes
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// platform reads what a platform reports without any change to the function:
+//
+//   - AWS Lambda Invoke API with LogType: Tail: the base64 log tail in X-Amz-Log-Result
+//     (or a log already stored in Evidence.Log); an init line or an Init/Restore
+//     Duration in the REPORT line means cold (confidence 1), a REPORT line without
+//     them means warm. InitMS, BilledMS, MaxMemoryMB and PlatformDurMS are filled.
+//   - OpenFaaS X-Duration-Seconds: the function's duration (PlatformDurMS); no cold
+//     signal, so it abstains.
+type platform struct {
+	logHeaders, durHeaders []string
+}
+
+func newPlatform(o *opts) (probe, error) {
+	return &platform{
+		logHeaders: o.strs("log_header", []string{"X-Amz-Log-Result"}),
+		durHeaders: o.strs("duration_header", []string{"X-Duration-Seconds"}),
+	}, nil
+}
+
+func (p *platform) log(s *results.Sample) (string, string) {
+	if raw, n, ok := headerValue(s, p.logHeaders); ok {
+		dec, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil {
+			return "", fmt.Sprintf("%s is not base64: %v", n, err)
+		}
+		return string(dec), ""
+	}
+	if s.Evidence != nil && s.Evidence.Log != "" {
+		return s.Evidence.Log, ""
+	}
+	return "", ""
+}
+
+func (p *platform) judge(s *results.Sample) verdict {
+	var v verdict
+	durNote := ""
+	if raw, n, ok := headerValue(s, p.durHeaders); ok {
+		if sec, ok := parseNum(raw); ok {
+			v.PlatformDurMS = sec * 1000
+			durNote = fmt.Sprintf("; %s = %s s (duration only, no cold signal)", http.CanonicalHeaderKey(n), raw)
+		}
+	}
+	text, problem := p.log(s)
+	if text == "" {
+		if problem == "" {
+			problem = "no Lambda log tail (X-Amz-Log-Result)"
+		}
+		v.Reason = "abstain: " + problem + durNote
+		return v
+	}
+	v.Log = text
+	l := ParseLambdaLog(text)
+	v.InitMS, v.BilledMS, v.MaxMemoryMB = l.InitMS(), l.BilledMS, l.MaxMemoryMB
+	if l.DurationMS > 0 {
+		v.PlatformDurMS = l.DurationMS
+	}
+	switch {
+	case l.Cold():
+		v.Class, v.Kind, v.Confidence = results.Cold, results.KindCold, 1
+		v.Reason = fmt.Sprintf("Lambda log shows init (init %.2f ms, INIT START %v phase %q)", l.InitMS(), l.InitStart, l.InitPhase)
+	case l.HasReport:
+		v.Class, v.Kind, v.Confidence = results.Warm, results.KindWarm, 1
+		v.Reason = "Lambda REPORT line without Init Duration"
+	default:
+		v.Reason = "abstain: Lambda log tail has no REPORT or INIT line"
+	}
+	return v
+}
