@@ -7,9 +7,21 @@ import (
 )
 
 // BenchmarkClassifyOnline is the per-sample cost of the default chain online, with
-// the latency probe refitting its 1000-sample window every 10 samples.
+// the latency probe refitting its 1000-sample window every 100 samples: with cold
+// starts in the data (bimodal) and without (unimodal, where refits back off).
 func BenchmarkClassifyOnline(b *testing.B) {
-	ss, _ := synth{n: 5000, cold: 250, warmMS: 2, initMS: 40, sigma: 0.2, seed: 9}.samples()
+	for _, bc := range []struct {
+		name string
+		cold int
+	}{{"bimodal", 250}, {"unimodal", 0}} {
+		b.Run(bc.name, func(b *testing.B) {
+			benchClassify(b, synth{n: 5000, cold: bc.cold, warmMS: 2, initMS: 40, sigma: 0.2, seed: 9})
+		})
+	}
+}
+
+func benchClassify(b *testing.B, sy synth) {
+	ss, _ := sy.samples()
 	c, err := probes.NewChain(nil)
 	if err != nil {
 		b.Fatal(err)

@@ -20,8 +20,11 @@ import (
 // ("not bimodal") rather than inventing a cold group.
 //
 // Online it keeps a rolling window of the last `window` samples and refits every
-// `refit` new samples or every 10 % of the window, whichever is more (cheap per
-// sample); offline (Reclassify) it fits the whole run once.
+// `refit` new samples or every 10 % of the window, whichever is more; while the data
+// shows no two groups (a run without cold starts, the common case under load) the
+// interval doubles up to one window, so the cost per sample stays small (a full EM
+// search over 1000 values takes tens of milliseconds). Offline (Reclassify) it fits
+// the whole run once.
 type latency struct {
 	minSamples, window, refit int
 	minBIC, minD, minRatio    float64
@@ -29,6 +32,7 @@ type latency struct {
 	xs                        []float64
 	bs                        []int
 	sinceFit, fits            int
+	backoff                   int // refit interval while no two groups are seen
 	fit                       *mixFit
 	whyNot                    string
 	frozen                    bool // offline: fitted on the whole run
@@ -78,7 +82,7 @@ func (p *latency) observe(x float64, b int) {
 	p.sinceFit++
 	// refit every `refit` samples, or every 10 % of the window once it is larger: the
 	// cost per sample stays flat however long the run
-	if p.sinceFit >= max(p.refit, len(p.xs)/10) || (p.fit == nil && len(p.xs) == p.minSamples) {
+	if p.sinceFit >= max(p.refit, len(p.xs)/10, p.backoff) || (p.fit == nil && len(p.xs) == p.minSamples) {
 		p.refitNow()
 	}
 }
@@ -117,6 +121,11 @@ func (p *latency) refitNow() {
 	default:
 		p.fit = &f
 		p.whyNot = ""
+	}
+	if p.fit != nil {
+		p.backoff = 0
+	} else {
+		p.backoff = min(max(2*p.backoff, p.refit, n/10), p.window)
 	}
 }
 

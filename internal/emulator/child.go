@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -87,9 +88,15 @@ func childListener() (net.Listener, error) {
 
 // builtinHandler answers every path with a small JSON body. A query `sleep=DURATION`
 // imitates work (divided by scale). The body deliberately says nothing about the
-// instance, so that --hide-truth really hides the truth.
+// instance, so that --hide-truth really hides the truth, unless the query has
+// `self=1`: then it adds the process's own count of requests begun (`served`, 1 on its
+// first) and of requests in flight (`in_flight`), so tests can check the emulator's
+// truth against what the function itself saw.
 func builtinHandler(scale float64) http.Handler {
+	var served, inFlight atomic.Int64
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, k := served.Add(1), inFlight.Add(1)
+		defer inFlight.Add(-1)
 		_, _ = io.Copy(io.Discard, r.Body)
 		if d, err := time.ParseDuration(r.URL.Query().Get("sleep")); err == nil && d > 0 {
 			select {
@@ -98,7 +105,11 @@ func builtinHandler(scale float64) http.Handler {
 				return
 			}
 		}
+		body := map[string]any{"ok": true, "path": r.URL.Path}
+		if r.URL.Query().Get("self") == "1" {
+			body["served"], body["in_flight"] = n, k
+		}
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "path": r.URL.Path})
+		_ = json.NewEncoder(w).Encode(body)
 	})
 }

@@ -52,6 +52,9 @@ type pool struct {
 	// onStopped runs after an instance process stopped (the proxy drops its idle
 	// connections, so a later instance on a reused port never gets a stale one).
 	onStopped func()
+	// afterColdStart, when set (tests only), runs after a cold start returns its
+	// lease and before the request is forwarded.
+	afterColdStart func()
 
 	mu      sync.Mutex
 	rng     *rand.Rand
@@ -221,16 +224,24 @@ func (p *pool) reserveLocked() *instance {
 // coldStart starts the reserved instance's process and leases it to the caller.
 func (p *pool) coldStart(ctx context.Context, in *instance, queued time.Duration) (lease, error) {
 	defer p.spawns.Done()
-	if err := p.spawn(ctx, in); err != nil {
+	var l lease
+	// Leased in the same critical section that makes it ready: otherwise another
+	// request could pick the fresh instance first, and the requester that started it
+	// would share it beyond its concurrency, with truth and function disagreeing on
+	// which request was the cold one.
+	if err := p.spawn(ctx, in, func() { l = p.leaseLocked(in, queued) }); err != nil {
 		return lease{}, err
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.leaseLocked(in, queued), nil
+	if p.afterColdStart != nil {
+		p.afterColdStart()
+	}
+	return l, nil
 }
 
-// spawn runs the process start; on failure the slot is freed.
-func (p *pool) spawn(ctx context.Context, in *instance) error {
+// spawn runs the process start; on failure the slot is freed. claim, when not nil,
+// runs under the pool lock as the instance becomes ready, before any other request
+// can see it.
+func (p *pool) spawn(ctx context.Context, in *instance, claim func()) error {
 	start := p.now()
 	sctx, cancel := context.WithCancel(p.ctx)
 	defer cancel()
@@ -254,6 +265,9 @@ func (p *pool) spawn(ctx context.Context, in *instance) error {
 		p.retireLocked(in)
 		return errClosed
 	}
+	if claim != nil {
+		claim()
+	}
 	return nil
 }
 
@@ -270,7 +284,7 @@ func (p *pool) prewarm(n int) error {
 		go func() {
 			defer wg.Done()
 			defer p.spawns.Done()
-			errs[i] = p.spawn(p.ctx, in)
+			errs[i] = p.spawn(p.ctx, in, nil)
 		}()
 	}
 	wg.Wait()
