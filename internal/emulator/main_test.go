@@ -56,7 +56,13 @@ var client = &http.Client{Timeout: 30 * time.Second}
 // call sends one GET with a request id and reads the truth headers.
 func call(t testing.TB, url, id string) reply {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url+"/fn", nil)
+	return callPath(t, url, "/fn", id)
+}
+
+// callPath is call for a path (with query) of its own.
+func callPath(t testing.TB, url, path, id string) reply {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
