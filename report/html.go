@@ -73,7 +73,7 @@ func HTML(w io.Writer, in HTMLInput) error {
 		ErrorRate: fmtPct(errorRate(&s.Totals)),
 	}
 	if len(s.Totals.ErrorsByKind) > 0 {
-		page.ErrorsByKind = errorsByKind(s.Totals.ErrorsByKind)
+		page.ErrorsByKind = CountList(s.Totals.ErrorsByKind)
 	}
 	for _, th := range s.Thresholds {
 		if th.Pass {

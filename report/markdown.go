@@ -43,7 +43,7 @@ func mdHeadline(b *strings.Builder, s *results.Summary) {
 		fmt.Fprintf(b, "\n> ⚠️ The run was interrupted: %s\n", mdEscape(s.AbortReason))
 	}
 	if len(t.ErrorsByKind) > 0 {
-		fmt.Fprintf(b, "\nErrors by kind: %s\n", errorsByKind(t.ErrorsByKind))
+		fmt.Fprintf(b, "\nErrors by kind: %s\n", CountList(t.ErrorsByKind))
 	}
 }
 

@@ -58,7 +58,7 @@ func anySlice(ss []string) []any {
 func writeFootnotes(w io.Writer, s *results.Summary) error {
 	var b strings.Builder
 	if len(s.Totals.ErrorsByKind) > 0 {
-		fmt.Fprintf(&b, "errors: %s\n", errorsByKind(s.Totals.ErrorsByKind))
+		fmt.Fprintf(&b, "errors: %s\n", CountList(s.Totals.ErrorsByKind))
 	}
 	if c := s.Cost; c != nil {
 		fmt.Fprintf(&b, "cost (%s): %s per million (cold %s, warm %s); cold starts cause %s; billed from %s\n",
@@ -82,8 +82,9 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 	return nil
 }
 
-// errorsByKind lists "kind n" pairs sorted by kind.
-func errorsByKind(m map[string]int64) string {
+// CountList lists a map of counts as "key n" pairs sorted by key ("refused 2,
+// throttled 5"), as the tables print errors by kind.
+func CountList(m map[string]int64) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/thaw-dev/thaw/probes"
+	"github.com/thaw-dev/thaw/report"
 	"github.com/thaw-dev/thaw/results"
 	"github.com/thaw-dev/thaw/scenarios"
 )
@@ -123,11 +124,11 @@ func probeLine(url string, samples []results.Sample) string {
 		parts = append(parts, fmt.Sprintf("%d unknown", n))
 	}
 	if len(errs) > 0 {
-		kinds := map[string]int{}
+		kinds := map[string]int64{}
 		for _, s := range errs {
 			kinds[s.Error]++
 		}
-		parts = append(parts, fmt.Sprintf("%d errors (%s)", len(errs), joinCounts(kinds)))
+		parts = append(parts, fmt.Sprintf("%d errors (%s)", len(errs), report.CountList(kinds)))
 	}
 	if len(deciders) > 0 {
 		parts = append(parts, "decided by "+strings.Join(sortedKeys(deciders), ", "))
@@ -156,19 +157,6 @@ func fmtMS(ms float64) string {
 		return fmt.Sprintf("%.1f ms", ms)
 	}
 	return fmt.Sprintf("%.2f ms", ms)
-}
-
-func joinCounts(m map[string]int) string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = fmt.Sprintf("%s %d", k, m[k])
-	}
-	return strings.Join(parts, ", ")
 }
 
 func sortedKeys(m map[string]bool) []string {
