@@ -48,6 +48,17 @@ func runCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// runScenarioOK writes the scenario body, runs it into a new run directory (quietly,
+// no report) and fails the test unless thaw exits 0. It returns the directory.
+func runScenarioOK(t *testing.T, body string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "run")
+	if code, _, stderr := runCLI(t, "run", writeScenario(t, body), "--out", dir, "--quiet", "--no-report"); code != 0 {
+		t.Fatalf("thaw run: exit %d: %s", code, stderr)
+	}
+	return dir
+}
+
 // writeScenario writes a scenario file into a temporary directory.
 func writeScenario(t *testing.T, body string) string {
 	t.Helper()

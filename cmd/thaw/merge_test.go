@@ -15,18 +15,14 @@ func TestMergeIsExact(t *testing.T) {
 	defer srv.Close()
 	var dirs []string
 	var want []results.Sample
-	for _, name := range []string{"a", "b"} {
-		file := writeScenario(t, `
+	for range 2 { // two shards of one run
+		dir := runScenarioOK(t, `
 version: 1
 name: shard
 target: {url: "`+srv.URL+`"}
 phases:
   - {name: w, concurrency: {workers: 2, iterations: 40}}
 `)
-		dir := filepath.Join(t.TempDir(), name)
-		if code, _, stderr := runCLI(t, "run", file, "--out", dir, "--quiet", "--no-report"); code != 0 {
-			t.Fatalf("shard %s: exit %d: %s", name, code, stderr)
-		}
 		s, err := results.LoadSamples(dir)
 		if err != nil {
 			t.Fatal(err)

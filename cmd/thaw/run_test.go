@@ -24,17 +24,13 @@ func TestRunOpenModelAccuracy(t *testing.T) {
 	}
 	srv := httptest.NewServer(delayHandler(20 * time.Millisecond))
 	defer srv.Close()
-	file := writeScenario(t, `
+	dir := runScenarioOK(t, `
 version: 1
 name: accuracy
 target: {url: "`+srv.URL+`"}
 phases:
   - {name: steady, rate: {rps: 200, duration: 5s}}
 `)
-	dir := t.TempDir()
-	if code, _, stderr := runCLI(t, "run", file, "--out", dir, "--quiet", "--no-report"); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
 	s := readSummary(t, dir)
 	p := s.Phases[0]
 	t.Logf("count %d rate %.2f/s p50 %.3f ms intended p50 %.3f late %d dropped %d", p.Count, p.RateAchieved, p.Latency.P50, p.IntendedLatency.P50, p.Late, p.Dropped)
@@ -74,17 +70,13 @@ func TestRunCoordinatedOmissionVisible(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}))
 	defer srv.Close()
-	file := writeScenario(t, `
+	dir := runScenarioOK(t, `
 version: 1
 name: stall
 target: {url: "`+srv.URL+`"}
 phases:
   - {name: steady, rate: {rps: 100, duration: 3s}}
 `)
-	dir := t.TempDir()
-	if code, _, stderr := runCLI(t, "run", file, "--out", dir, "--quiet", "--no-report"); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
 	p := readSummary(t, dir).Phases[0]
 	t.Logf("actual p50 %.1f p99 %.1f; intended p50 %.1f p99 %.1f", p.Latency.P50, p.Latency.P99, p.IntendedLatency.P50, p.IntendedLatency.P99)
 	if p.IntendedLatency == nil || p.IntendedLatency.P99 < 500 {
@@ -102,17 +94,13 @@ func TestRunConnectionModes(t *testing.T) {
 	defer srv.Close()
 	for _, mode := range []string{"fresh", "reuse"} {
 		t.Run(mode, func(t *testing.T) {
-			file := writeScenario(t, `
+			dir := runScenarioOK(t, `
 version: 1
 name: conn
 target: {url: "`+srv.URL+`", connection: `+mode+`}
 phases:
   - {name: seq, concurrency: {workers: 1, iterations: 20}}
 `)
-			dir := t.TempDir()
-			if code, _, stderr := runCLI(t, "run", file, "--out", dir, "--quiet", "--no-report"); code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
-			}
 			samples, err := results.LoadSamples(dir)
 			if err != nil || len(samples) != 20 {
 				t.Fatalf("%v, %d samples", err, len(samples))
