@@ -30,22 +30,47 @@ type Samples func(fn func(*results.Sample) error) error
 // model does not bill init. BilledFrom says "platform" only when every sample had a
 // platform figure.
 func Estimate(cat Catalog, p results.Pricing, samples Samples) (*results.Cost, error) {
-	e, err := cat.Lookup(p.Model)
+	est, err := NewEstimator(cat, p)
 	if err != nil {
 		return nil, err
 	}
-	var acc accumulator
 	err = samples(func(s *results.Sample) error {
-		acc.add(e, p, s)
+		est.Add(s)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("cost: %w", err)
 	}
-	if acc.n == 0 {
+	return est.Close()
+}
+
+// Estimator prices a run one sample at a time, so one read of the samples can feed it
+// alongside other consumers (the whole-run pass). Memory does not grow with the number
+// of samples. It is not safe for concurrent use.
+type Estimator struct {
+	e   *Entry
+	p   results.Pricing
+	acc accumulator
+}
+
+// NewEstimator looks up p's model in cat; an unknown model is an error.
+func NewEstimator(cat Catalog, p results.Pricing) (*Estimator, error) {
+	e, err := cat.Lookup(p.Model)
+	if err != nil {
+		return nil, err
+	}
+	return &Estimator{e: e, p: p}, nil
+}
+
+// Add prices one sample (with its final verdict).
+func (x *Estimator) Add(s *results.Sample) { x.acc.add(x.e, x.p, s) }
+
+// Close returns the estimate over every sample added (see Estimate).
+func (x *Estimator) Close() (*results.Cost, error) {
+	if x.acc.n == 0 {
 		return nil, errors.New("cost: no invocation got a response: nothing to price")
 	}
-	return acc.cost(e, p), nil
+	return x.acc.cost(x.e, x.p), nil
 }
 
 type accumulator struct {
