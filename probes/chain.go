@@ -56,10 +56,19 @@ type probe interface {
 	judge(s *results.Sample) verdict
 }
 
-// batchProbe is a probe that, offline, first looks at the whole run (Reclassify).
-// After prepare, judge must not learn from the samples again.
+// batchProbe is a probe that, in the whole-run pass, first looks at every sample of
+// the run (learn, in order), then decides how to judge (freeze); after freeze, judge
+// must not learn from the samples again. learn keeps only a few bytes per sample, so
+// a run of millions of samples is judged with flat memory.
 type batchProbe interface {
-	prepare(all []*results.Sample)
+	learn(s *results.Sample)
+	freeze()
+}
+
+// headerNamer is a probe that reads response headers named in its options; the
+// invoker keeps them as evidence without the user repeating them in keep_headers.
+type headerNamer interface {
+	evidenceHeaders() []string
 }
 
 type builder func(o *opts) (probe, error)
@@ -177,10 +186,63 @@ func applyFacts(s *results.Sample, v verdict) {
 	}
 }
 
-// Reclassify judges a whole recorded run again from its stored evidence (thaw report
-// --reclassify): verdicts and reasons are cleared, samples are judged in completion
-// order, and probes that can use the whole run (latency) fit on all of it first.
-// samples is modified in place and keeps its order.
+// EvidenceHeaders lists the response headers the chain's probes read beyond
+// DefaultEvidenceHeaders (names given in probe options, such as
+// `instance: {header: X-Instance}`), so the invoker keeps them as evidence.
+func (c *Chain) EvidenceHeaders() []string {
+	var out []string
+	for _, np := range c.probes {
+		if hn, ok := np.p.(headerNamer); ok {
+			out = append(out, hn.evidenceHeaders()...)
+		}
+	}
+	return out
+}
+
+// Learn shows one sample of a recorded run to the probes that judge with the whole
+// run in view (latency), in the order Judge will see them. Call it for every sample,
+// then Freeze, then Judge for every sample: the whole-run pass.
+func (c *Chain) Learn(s *results.Sample) {
+	for _, np := range c.probes {
+		if bp, ok := np.p.(batchProbe); ok {
+			bp.learn(s)
+		}
+	}
+}
+
+// Freeze ends learning: probes fit what they learnt and judge with it from now on.
+func (c *Chain) Freeze() {
+	for _, np := range c.probes {
+		if bp, ok := np.p.(batchProbe); ok {
+			bp.freeze()
+		}
+	}
+}
+
+// Judge gives s its final verdict from its stored evidence: what probes decided before
+// is cleared and judged again. A verdict from a judge that is not a probe (DecidedBy
+// "k6", say: an ingested run whose requests were tagged by the k6 module) is kept.
+func (c *Chain) Judge(s *results.Sample) {
+	if external(s) {
+		return
+	}
+	clearVerdict(s)
+	c.Classify(s)
+}
+
+// external reports whether s was decided by something other than a thaw probe.
+func external(s *results.Sample) bool {
+	if s.DecidedBy == "" || (s.Class != results.Cold && s.Class != results.Warm) {
+		return false
+	}
+	_, isProbe := builders[s.DecidedBy]
+	return !isProbe
+}
+
+// Reclassify judges a whole recorded run held in memory again from its stored
+// evidence, as the whole-run pass does on a run directory: samples are judged in
+// completion order, and probes that use the whole run (latency) learn all of it
+// first. samples is modified in place and keeps its order.
 func Reclassify(samples []results.Sample, specs []Spec) error {
 	c, err := NewChain(specs)
 	if err != nil {
@@ -188,9 +250,7 @@ func Reclassify(samples []results.Sample, specs []Spec) error {
 	}
 	order := make([]*results.Sample, len(samples))
 	for i := range samples {
-		s := &samples[i]
-		clearVerdict(s)
-		order[i] = s
+		order[i] = &samples[i]
 	}
 	sort.SliceStable(order, func(i, j int) bool {
 		ei, ej := order[i].End(), order[j].End()
@@ -199,13 +259,12 @@ func Reclassify(samples []results.Sample, specs []Spec) error {
 		}
 		return order[i].Seq < order[j].Seq
 	})
-	for _, np := range c.probes {
-		if bp, ok := np.p.(batchProbe); ok {
-			bp.prepare(order)
-		}
-	}
 	for _, s := range order {
-		c.Classify(s)
+		c.Learn(s)
+	}
+	c.Freeze()
+	for _, s := range order {
+		c.Judge(s)
 	}
 	return nil
 }

@@ -265,13 +265,21 @@ func (t *traceTimes) fill(s *results.Sample, end time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	s.LatencyMS = ms(end.Sub(t.start))
-	s.DNSMS = span(t.dnsStart, t.dnsDone)
-	s.ConnectMS = span(t.connStart, t.connDone)
-	s.TLSMS = span(t.tlsStart, t.tlsDone)
 	if !t.firstByte.IsZero() {
 		s.TTFBMS = ms(t.firstByte.Sub(t.start))
 	}
 	s.ConnReused = t.reused
+	s.DNSMS, s.ConnectMS, s.TLSMS = 0, 0, 0
+	if t.reused {
+		// Go's transport may hand this request an idle connection while a dial it
+		// started for it goes on and finishes later (for the pool): those DNS,
+		// connect and TLS callbacks belong to no request that used them. Set-up is
+		// charged only to the request whose new connection it was.
+		return
+	}
+	s.DNSMS = span(t.dnsStart, t.dnsDone)
+	s.ConnectMS = span(t.connStart, t.connDone)
+	s.TLSMS = span(t.tlsStart, t.tlsDone)
 }
 
 func span(a, b time.Time) float64 {

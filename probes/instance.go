@@ -18,6 +18,8 @@ type instance struct {
 	seen            map[string]bool
 }
 
+func (p *instance) evidenceHeaders() []string { return p.headers }
+
 func newInstance(o *opts) (probe, error) {
 	p := &instance{
 		headers: o.strs("header", DefaultInstanceHeaders),

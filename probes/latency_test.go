@@ -25,7 +25,10 @@ func TestLatencyOffline(t *testing.T) {
 		{"no cold starts, scheduler outliers", synth{n: 1000, warmMS: 1, sigma: 0.25, outliers: 8, seed: 5}, 0, false, "not bimodal"},
 		{"fresh connections to a warm function", synth{n: 300, warmMS: 3, sigma: 0.2, fresh: true, seed: 6}, 0, false, "not bimodal"},
 		{"cold start too small to separate", synth{n: 300, cold: 30, warmMS: 10, initMS: 1, sigma: 0.2, seed: 7}, 0, false, "not bimodal"},
-		{"too few samples", synth{n: 12, cold: 3, warmMS: 10, initMS: 100, sigma: 0.1, seed: 8}, 0, false, "too few samples"},
+		{"12 samples, 3 cold, clearly apart", synth{n: 12, cold: 3, warmMS: 10, initMS: 100, sigma: 0.1, seed: 8}, 1, true, ""},
+		{"6 samples, 3 cold, clearly apart", synth{n: 6, cold: 3, warmMS: 2, initMS: 100, sigma: 0.1, seed: 9}, 1, true, ""},
+		{"slow warm mode (cache misses), no cold starts", synth{n: 200, warmMS: 2, sigma: 0.15, outliers: 40, seed: 10}, 0, false, "not cold starts"},
+		{"too few samples", synth{n: 5, cold: 2, warmMS: 10, initMS: 100, sigma: 0.1, seed: 8}, 0, false, "too few samples"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -65,9 +68,9 @@ func TestLatencyOnline(t *testing.T) {
 	for i := range ss {
 		c.Classify(&ss[i])
 	}
-	for i := range 19 {
+	for i := range 5 {
 		if ss[i].Class != results.Unknown {
-			t.Fatalf("sample %d decided before 20 samples: %+v", i, ss[i])
+			t.Fatalf("sample %d decided before 6 samples: %+v", i, ss[i])
 		}
 	}
 	correct, _, unknown := score(ss[100:], truth[100:])

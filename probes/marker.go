@@ -37,6 +37,14 @@ type marker struct {
 	prewarmMarginMS, queuedMinMS                          float64
 }
 
+func (m *marker) evidenceHeaders() []string {
+	var out []string
+	for _, n := range []markerNames{m.cold, m.instance, m.init, m.since, m.count, m.prewarmed, m.queued} {
+		out = append(out, n.headers...)
+	}
+	return out
+}
+
 func newMarker(o *opts) (probe, error) {
 	n := func(key string, hdr, fld []string) markerNames {
 		return markerNames{headers: o.strs(key+"_header", hdr), fields: o.strs(key+"_field", fld)}

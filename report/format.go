@@ -110,3 +110,11 @@ func errorRate(p *results.PhaseSummary) float64 {
 	}
 	return float64(p.Errors) / float64(p.Count)
 }
+
+// methodText is how a keep-alive estimate was made, in words when the summary has them.
+func methodText(k *results.KeepAlive) string {
+	if k.MethodDetail != "" {
+		return k.MethodDetail
+	}
+	return k.Method
+}

@@ -71,7 +71,7 @@ func mdKeepAlive(b *strings.Builder, s *results.Summary) {
 		return
 	}
 	fmt.Fprintf(b, "\n### Keep-alive\n\nIdle instances are kept for about **%s** (between %s and %s; %s).\n",
-		fmtDurMS(k.EstimateMS), fmtDurMS(k.LowMS), fmtDurMS(k.HighMS), mdEscape(k.Method))
+		fmtDurMS(k.EstimateMS), fmtDurMS(k.LowMS), fmtDurMS(k.HighMS), mdEscape(methodText(k)))
 	if len(k.Points) == 0 {
 		return
 	}

@@ -19,11 +19,27 @@ const PlotsDir = "plots"
 // bounded memory; dir may be "" or lack samples.ndjson, and then only the
 // summary-based plots are made.
 func Figures(dir string, s *results.Summary) ([]*Figure, error) {
-	figs, err := latencyFigures(s)
+	c, err := collectIfPresent(dir, s)
 	if err != nil {
 		return nil, err
 	}
-	c, err := collectIfPresent(dir, s)
+	return figures(s, c)
+}
+
+// Collector gathers what the plots need from the samples, with bounded memory, so the
+// whole-run pass can feed it alongside its other consumers instead of the report
+// reading samples.ndjson again. It is not safe for concurrent use.
+type Collector struct{ c *collected }
+
+// NewCollector returns a Collector for a run whose phases (names, workloads, spans)
+// and start are those of s; the figures themselves are taken later.
+func NewCollector(s *results.Summary) *Collector { return &Collector{c: newCollected(s)} }
+
+// Add takes one sample with its final verdict.
+func (c *Collector) Add(s *results.Sample) { _ = c.c.add(s) }
+
+func figures(s *results.Summary, c *collected) ([]*Figure, error) {
+	figs, err := latencyFigures(s)
 	if err != nil {
 		return nil, err
 	}

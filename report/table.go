@@ -70,7 +70,7 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 	}
 	if k := s.KeepAlive; k != nil {
 		fmt.Fprintf(&b, "keep-alive: ~%s (between %s and %s, %s)\n",
-			fmtDurMS(k.EstimateMS), fmtDurMS(k.LowMS), fmtDurMS(k.HighMS), k.Method)
+			fmtDurMS(k.EstimateMS), fmtDurMS(k.LowMS), fmtDurMS(k.HighMS), methodText(k))
 	}
 	for _, th := range s.Thresholds {
 		fmt.Fprintf(&b, "%s %s (%s)\n", verdictWord(th.Pass), th.Expr, thresholdValue(th))

@@ -27,6 +27,9 @@ type Options struct {
 	Summary *results.Summary
 	// Version of thaw, shown in the HTML footer.
 	Version string
+	// Collected, when set, holds what the plots need from the samples, gathered by
+	// the caller's own pass over them; otherwise Write reads samples.ndjson.
+	Collected *Collector
 }
 
 // Write renders everything for the run directory dir: plots/*.svg and *.png,
@@ -40,7 +43,13 @@ func Write(dir string, o Options) error {
 			return fmt.Errorf("report: %w", err)
 		}
 	}
-	figs, err := Figures(dir, s)
+	var figs []*Figure
+	var err error
+	if o.Collected != nil {
+		figs, err = figures(s, o.Collected.c)
+	} else {
+		figs, err = Figures(dir, s)
+	}
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

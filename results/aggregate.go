@@ -15,7 +15,34 @@ type PhaseInfo struct {
 	Late       int64
 	Dropped    int64
 	RateTarget float64
-	OpenModel  bool // latency from the intended send time is reported
+	OpenModel  bool    // latency from the intended send time is reported
+	Search     *Search // the adaptive idle search's rounds and bounds (idle-search phases)
+}
+
+// Info is the engine's bookkeeping of a phase as a summary recorded it, so a run
+// directory can be rebuilt from its samples (WriteRun) without losing what the
+// samples do not say (planned, late and dropped arrivals, the target rate, the span).
+func (p PhaseSummary) Info() PhaseInfo {
+	return PhaseInfo{Workload: p.Workload, Started: p.Started, Ended: p.Ended, Planned: p.Planned,
+		Late: p.Late, Dropped: p.Dropped, RateTarget: p.RateTarget, OpenModel: p.IntendedLatency != nil,
+		Search: p.Search}
+}
+
+// Search is the outcome of an adaptive idle search, in real milliseconds: the bounds
+// it narrowed the keep-alive to (by the verdicts it saw while running) and its rounds.
+type Search struct {
+	LowMS  float64       `json:"low_ms"`  // longest gap seen warm (or the lower bound)
+	HighMS float64       `json:"high_ms"` // shortest gap seen cold (or the upper bound)
+	GaveUp bool          `json:"gave_up"` // samples could not be classified
+	Probes []SearchProbe `json:"probes"`
+}
+
+// SearchProbe is one round of an idle search: the gap tried and its verdicts.
+type SearchProbe struct {
+	GapMS float64 `json:"gap_ms"`
+	Cold  int     `json:"cold"`
+	Warm  int     `json:"warm"`
+	Other int     `json:"other"` // failed or unclassified
 }
 
 // Aggregator folds samples into per-phase HDR histograms and counters. Memory does not
@@ -93,13 +120,15 @@ func (p *phaseAgg) add(s *Sample) {
 		class = Unknown
 	}
 	p.classes[class]++
-	if s.Error != "" && s.Status == 0 {
-		// No response at all: no latency to report (a refused connection would
-		// otherwise pull every percentile down).
+	if !s.Measured() {
+		// Never reached the server (refused, DNS, TLS): no latency to report (a
+		// refused connection would otherwise pull every percentile down).
 		return
 	}
 	p.hists[HistAll].RecordMS(s.LatencyMS)
-	p.hists[HistServer].RecordMS(s.ServerMS())
+	if s.TTFBMS > 0 {
+		p.hists[HistServer].RecordMS(s.ServerMS())
+	}
 	if s.IntendedLatencyMS > 0 {
 		p.hists[HistIntended].RecordMS(s.IntendedLatencyMS)
 	}
@@ -226,6 +255,10 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 	if p.hists[HistInit].Count() > 0 {
 		iv := p.hists[HistInit].Percentiles()
 		ps.InitLatency = &iv
+	}
+	ps.Search = p.info.Search
+	for _, h := range p.hists {
+		ps.Overflow += h.Overflow()
 	}
 	keys := make([]string, 0, len(p.hists))
 	for k := range p.hists {

@@ -99,6 +99,22 @@ func (s *Sample) ServerMS() float64 {
 	return v
 }
 
+// Measured reports whether the sample's latency belongs in latency figures: every
+// response, and failures after the request reached the server (a timeout counts at its
+// elapsed time, a reset at the moment of the reset), so a failing tail never makes a
+// percentile look better. Failures that never reached the server (refused, DNS, TLS)
+// and requests cut off by the run's own interruption are counted by kind only.
+func (s *Sample) Measured() bool {
+	if s.Status != 0 {
+		return true
+	}
+	switch s.Error {
+	case ErrTimeout, ErrReset:
+		return s.LatencyMS > 0
+	}
+	return false
+}
+
 // OK reports whether the invocation succeeded.
 func (s *Sample) OK() bool { return s.Error == "" }
 

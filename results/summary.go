@@ -71,6 +71,10 @@ type PhaseSummary struct {
 	WarmLatency     Percentiles  `json:"warm_latency"`
 	InitLatency     *Percentiles `json:"init_latency,omitempty"`
 
+	// Overflow counts values past the histograms' range (1 h), recorded as 1 h.
+	Overflow int64   `json:"overflow,omitempty"`
+	Search   *Search `json:"search,omitempty"` // idle-search phases: the search's rounds
+
 	Histograms map[string]string `json:"histograms"` // Hist* keys → HDR V2 compressed, base64
 }
 
@@ -114,12 +118,21 @@ type Cost struct {
 }
 
 // KeepAlive is the estimate of how long the platform keeps an idle instance alive.
+// HighMS 0 means no upper bound was seen (warm after every gap).
 type KeepAlive struct {
-	EstimateMS float64          `json:"estimate_ms"`
-	LowMS      float64          `json:"low_ms"`
-	HighMS     float64          `json:"high_ms"`
-	Method     string           `json:"method"`
-	Points     []KeepAlivePoint `json:"points"`
+	EstimateMS float64 `json:"estimate_ms"`
+	LowMS      float64 `json:"low_ms"`
+	HighMS     float64 `json:"high_ms"`
+	// Method is a short code: "boundary" (every warm gap shorter than every cold
+	// one: the keep-alive lies between), "logistic" (they overlap: a fitted curve's
+	// 50 % point) or "search" (the boundary found by idle-search phases alone).
+	Method string `json:"method"`
+	// MethodDetail says the same in words, for reports.
+	MethodDetail string           `json:"method_detail,omitempty"`
+	Points       []KeepAlivePoint `json:"points"`
+	// SearchProbes are the gaps idle-search phases tried, with the verdicts the search
+	// saw while running (online, provisional); Points use the final verdicts.
+	SearchProbes []SearchProbe `json:"search_probes,omitempty"`
 }
 
 // KeepAlivePoint is P(cold | idle interval) at one idle interval, with a Wilson interval.

@@ -120,17 +120,12 @@ type Stats struct {
 type PhaseStats struct {
 	Name string
 	results.PhaseInfo
-	Sent   int64
-	Search *SearchResult // set for idle-search phases
+	Sent int64
 }
 
-// SearchResult is the outcome of an adaptive idle search, in real milliseconds.
-type SearchResult struct {
-	LowMS  float64       `json:"low_ms"`  // longest gap seen warm (or the lower bound)
-	HighMS float64       `json:"high_ms"` // shortest gap seen cold (or the upper bound)
-	GaveUp bool          `json:"gave_up"` // samples could not be classified
-	Probes []SearchProbe `json:"probes"`
-}
+// SearchResult is the outcome of an adaptive idle search (PhaseInfo.Search), in real
+// milliseconds.
+type SearchResult = results.Search
 
 // phaseRecorder is the optional ability of a Sink to receive what the engine knows
 // about each phase when it ends.

@@ -28,12 +28,7 @@ type Bisector struct {
 }
 
 // SearchProbe is one round of an idle search: the gap tried and its verdicts.
-type SearchProbe struct {
-	GapMS float64 `json:"gap_ms"`
-	Cold  int     `json:"cold"`
-	Warm  int     `json:"warm"`
-	Other int     `json:"other"` // failed or unclassified
-}
+type SearchProbe = results.SearchProbe
 
 // NewBisector returns a search over [lo, hi] to the given precision, with samples
 // invocations per round (at least 1).

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -8,11 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/thaw-dev/thaw/analysis"
+	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/report"
 	"github.com/thaw-dev/thaw/report/cost"
 	"github.com/thaw-dev/thaw/report/gate"
-	"github.com/thaw-dev/thaw/report/keepalive"
-	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -28,94 +29,39 @@ func (a *analysisOptions) addFlags(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&a.monthlyInvocations, "monthly-invocations", 0, "project the monthly cost for this many invocations")
 }
 
-// finishRun computes what needs all samples (keep-alive, cost, thresholds), writes
-// summary.json and, with render, the report files; junit, when set, receives the
-// threshold verdicts. It reports whether every threshold passed.
-func finishRun(dir string, sum *results.Summary, a analysisOptions, render bool, junit string) (bool, error) {
-	idle := idlePhases(sum)
-	var idleSamples []results.Sample
-	if len(idle) > 0 {
-		if err := results.ReadSamples(dir, func(s *results.Sample) error {
-			if idle[s.Phase] {
-				idleSamples = append(idleSamples, *s)
-			}
-			return nil
-		}); err != nil {
-			return false, err
-		}
-	}
-	sum.KeepAlive = keepalive.Estimate(idleSamples)
-	if err := priceRun(dir, sum, a); err != nil {
-		return false, err
-	}
-	pass, err := judgeThresholds(sum)
-	if err != nil {
-		return false, err
-	}
-	if err := results.WriteSummary(dir, sum); err != nil {
-		return false, err
-	}
-	if junit != "" {
-		if err := writeJUnitFile(junit, sum); err != nil {
-			return false, err
-		}
-	}
-	if render {
-		if err := report.Write(dir, report.Options{Summary: sum, Version: versionString()}); err != nil {
-			return false, fmt.Errorf("report: %w", err)
-		}
-	}
-	return pass, nil
+// finish settles how a run is finished: whether every sample is judged again (and
+// with which probes), and whether the report files are rendered.
+type finish struct {
+	judge  bool
+	probes []probes.Spec
+	render bool
+	junit  string // receives the threshold verdicts when set
 }
 
-// idlePhases names the phases whose samples say something about keep-alive.
-func idlePhases(sum *results.Summary) map[string]bool {
-	out := map[string]bool{}
-	for _, p := range sum.Phases {
-		if p.Workload == "idle" {
-			out[p.Name] = true
-		}
-	}
-	return out
-}
-
-// priceRun fills sum.Cost when the scenario names a pricing model.
-func priceRun(dir string, sum *results.Summary, a analysisOptions) error {
-	if sum.Pricing == nil || sum.Pricing.Model == "" || sum.Totals.Latency.Count == 0 {
-		return nil // nothing to price, or no invocation got a response
-	}
+// finishRun runs the whole-run pass (package analysis) over dir: final verdicts,
+// figures, keep-alive, cost, thresholds, summary.json and, with render, the report.
+// It reports whether every threshold passed.
+func finishRun(dir string, meta *results.Summary, a analysisOptions, f finish) (*results.Summary, bool, error) {
 	cat, err := loadCatalog(a.pricingFile)
 	if err != nil {
-		return err
+		return nil, false, usageErr(err)
 	}
-	p := *sum.Pricing
-	if a.monthlyInvocations > 0 {
-		p.MonthlyInvocations = a.monthlyInvocations
+	sum, err := analysis.Finish(dir, meta, analysis.Options{
+		Judge: f.judge, Probes: f.probes, Catalog: &cat, MonthlyInvocations: a.monthlyInvocations,
+		Render: f.render, Version: versionString(),
+	})
+	if errors.Is(err, analysis.ErrThresholds) {
+		return nil, false, usageErr(err)
 	}
-	c, err := cost.EstimateDir(cat, p, dir)
 	if err != nil {
-		return fmt.Errorf("cost: %w", err)
+		return nil, false, abortErr(err)
 	}
-	sum.Cost = c
-	return nil
-}
-
-// judgeThresholds evaluates the summary's threshold expressions into sum.Thresholds.
-func judgeThresholds(sum *results.Summary) (bool, error) {
-	ts := make([]threshold.Threshold, 0, len(sum.ThresholdExprs))
-	for _, e := range sum.ThresholdExprs {
-		t, err := threshold.Parse(e)
-		if err != nil {
-			return false, usageErr(fmt.Errorf("threshold %q: %w", e, err))
+	if f.junit != "" {
+		if err := writeJUnitFile(f.junit, sum); err != nil {
+			return nil, false, abortErr(err)
 		}
-		ts = append(ts, t)
 	}
-	sum.Thresholds = threshold.Evaluate(sum, ts)
-	pass := true
-	for _, r := range sum.Thresholds {
-		pass = pass && r.Pass
-	}
-	return pass, nil
+	return sum, analysis.Passed(sum), nil
 }
 
 // loadCatalog is the pricing catalog: the built-in one, or the file given.

@@ -17,19 +17,26 @@ func newMergeCmd() *cobra.Command {
 		Use:   "merge DIR... --out DIR",
 		Short: "Merge run directories (shards of one run) into one",
 		Long: `Merge joins the samples of several run directories (for example the shards of
-one run sent from several machines) and rebuilds every figure from them, so the
+one run sent from several machines), then runs the whole-run pass over the
+merged samples: every sample is judged again with all of the data (an instance
+first seen by two shards is one cold start) and every figure is rebuilt, so the
 merged summary is exact, not an average of averages.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usageErr(fmt.Errorf("merge: --out DIR is required"))
 			}
-			sum, err := mergeRuns(args, out)
+			meta, err := mergeRuns(args, out)
 			if err != nil {
 				return usageErr(err)
 			}
-			if _, err := finishRun(out, sum, a, true, ""); err != nil {
-				return abortErr(err)
+			specs, err := reportProbes(out, "")
+			if err != nil {
+				specs = nil // no scenario kept: the default probes
+			}
+			sum, _, err := finishRun(out, meta, a, finish{judge: true, probes: specs, render: true})
+			if err != nil {
+				return err
 			}
 			return printRunSummary(cmd.OutOrStdout(), out, sum)
 		},
@@ -40,12 +47,13 @@ merged summary is exact, not an average of averages.`,
 }
 
 // mergeRuns writes the samples of every run in dirs, in start-time order, to out and
-// returns the summary rebuilt from them.
+// returns the merged run's meta: the first run's settings, the widest span, and each
+// phase's engine bookkeeping added up across the runs.
 func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 	var (
-		all   []results.Sample
-		meta  results.Summary
-		infos phaseInfos
+		all    []results.Sample
+		meta   results.Summary
+		phases phaseMerger
 	)
 	for i, d := range dirs {
 		s, err := results.ReadSummary(d)
@@ -60,7 +68,7 @@ func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 			meta.Ended = s.Ended
 		}
 		for _, p := range s.Phases {
-			infos.add(p)
+			phases.add(p)
 		}
 		samples, err := results.LoadSamples(d)
 		if err != nil {
@@ -69,8 +77,8 @@ func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 		all = append(all, samples...)
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Start.Before(all[j].Start) })
-	sum, err := rewriteRun(out, meta, &infos, all)
-	if err != nil {
+	meta.Phases = phases.list
+	if _, err := results.WriteRun(out, meta, results.SliceSamples(all)); err != nil {
 		return nil, err
 	}
 	if src := filepath.Join(dirs[0], results.ScenarioFile); fileExists(src) {
@@ -78,5 +86,37 @@ func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 			return nil, err
 		}
 	}
-	return sum, nil
+	return &meta, nil
+}
+
+// phaseMerger adds up the engine's bookkeeping of phases from several summaries, in
+// first-seen order.
+type phaseMerger struct {
+	list []results.PhaseSummary
+}
+
+// add folds one summary's phase in: counts of planned, late and dropped sends add up,
+// the span widens, and target rates add (shards send side by side).
+func (m *phaseMerger) add(p results.PhaseSummary) {
+	for i := range m.list {
+		q := &m.list[i]
+		if q.Name != p.Name {
+			continue
+		}
+		q.Started = earliest(q.Started, p.Started)
+		if p.Ended.After(q.Ended) {
+			q.Ended = p.Ended
+		}
+		if q.IntendedLatency == nil {
+			q.IntendedLatency = p.IntendedLatency
+		}
+		q.Planned += p.Planned
+		q.Late += p.Late
+		q.Dropped += p.Dropped
+		q.RateTarget += p.RateTarget
+		return
+	}
+	m.list = append(m.list, results.PhaseSummary{Name: p.Name, Workload: p.Workload, Started: p.Started,
+		Ended: p.Ended, Planned: p.Planned, Late: p.Late, Dropped: p.Dropped, RateTarget: p.RateTarget,
+		IntendedLatency: p.IntendedLatency, Search: p.Search})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,8 +23,10 @@ func newReportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report DIR",
 		Short: "Rebuild the report of a run directory (optionally judging it again)",
-		Long: `Report recomputes the keep-alive estimate, cost and threshold verdicts of a run
-and writes summary.json, summary.md, report.html and plots/ again.
+		Long: `Report rebuilds every figure of a run from its samples (summary.json,
+keep-alive estimate, cost, threshold verdicts) and writes summary.json,
+summary.md, report.html and plots/ again. A missing or corrupt summary.json is
+rebuilt from samples.ndjson (and scenario.yaml, when the run kept it).
 
 With --reclassify every sample is judged again from the evidence stored with it
 (headers, body prefix, platform log, timings), with the scenario's probes or
@@ -33,22 +36,20 @@ With --reclassify every sample is judged again from the evidence stored with it
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
-			sum, err := results.ReadSummary(dir)
+			meta, err := runMeta(dir, cmd.ErrOrStderr())
 			if err != nil {
 				return usageErr(err)
 			}
+			f := finish{render: true}
 			if reclassify {
-				specs, err := reportProbes(dir, probeList)
-				if err != nil {
+				f.judge = true
+				if f.probes, err = reportProbes(dir, probeList); err != nil {
 					return usageErr(err)
 				}
-				if sum, err = reclassifyRun(dir, sum, specs); err != nil {
-					return abortErr(err)
-				}
 			}
-			pass, err := finishRun(dir, sum, a, true, "")
+			sum, pass, err := finishRun(dir, meta, a, f)
 			if err != nil {
-				return abortErr(err)
+				return err
 			}
 			if err := printRunSummary(cmd.OutOrStdout(), dir, sum); err != nil {
 				return err
@@ -65,6 +66,41 @@ With --reclassify every sample is judged again from the evidence stored with it
 	return cmd
 }
 
+// runMeta is what a run directory says about its run beyond the samples: its
+// summary.json, or, when that is missing or corrupt, what scenario.yaml says (phase
+// names and workloads, thresholds, pricing), reported on stderr.
+func runMeta(dir string, stderr io.Writer) (*results.Summary, error) {
+	sum, err := results.ReadSummary(dir)
+	if err == nil {
+		return sum, nil
+	}
+	if _, serr := os.Stat(filepath.Join(dir, results.SamplesFile)); serr != nil {
+		return nil, err // not a run directory at all
+	}
+	fmt.Fprintf(stderr, "thaw report: %v; rebuilding the summary from %s\n", err, results.SamplesFile)
+	meta := &results.Summary{Version: results.SummaryVersion}
+	sc, serr := savedScenario(dir)
+	if serr != nil {
+		return meta, nil
+	}
+	meta.Scenario, meta.Pricing, meta.ThresholdExprs = sc.Name, sc.Pricing, sc.Thresholds
+	for _, p := range sc.Phases {
+		meta.Phases = append(meta.Phases, results.PhaseSummary{Name: p.Name, Workload: p.Workload()})
+	}
+	return meta, nil
+}
+
+// savedScenario parses the scenario.yaml a run kept. Variables are not needed to know
+// its shape: any value will do, so secrets need not be in the environment.
+func savedScenario(dir string) (*scenarios.Scenario, error) {
+	path := filepath.Join(dir, results.ScenarioFile)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.ParseBytes(path, src, func(string) (string, bool) { return "x", true })
+}
+
 // reportProbes are the probes to reclassify with: --probes, else the run's scenario's.
 func reportProbes(dir, list string) ([]probes.Spec, error) {
 	if list != "" {
@@ -74,105 +110,9 @@ func reportProbes(dir, list string) ([]probes.Spec, error) {
 		}
 		return specs, nil
 	}
-	path := filepath.Join(dir, results.ScenarioFile)
-	src, err := os.ReadFile(path)
+	sc, err := savedScenario(dir)
 	if err != nil {
-		return nil, fmt.Errorf("--reclassify needs --probes or %s: %w", path, err)
-	}
-	// Variables are not needed to know the probes: any value will do, so secrets
-	// need not be in the environment.
-	sc, err := scenarios.ParseBytes(path, src, func(string) (string, bool) { return "x", true })
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--reclassify needs --probes or the run's %s: %w", results.ScenarioFile, err)
 	}
 	return probeSpecs(sc.Probes), nil
-}
-
-// reclassifyRun judges every sample of dir again, rewrites the samples file and
-// rebuilds the summary from it.
-func reclassifyRun(dir string, old *results.Summary, specs []probes.Spec) (*results.Summary, error) {
-	samples, err := results.LoadSamples(dir)
-	if err != nil {
-		return nil, err
-	}
-	if err := probes.Reclassify(samples, specs); err != nil {
-		return nil, usageErr(err)
-	}
-	tmp, err := os.MkdirTemp(dir, ".reclassify-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	var infos phaseInfos
-	for _, p := range old.Phases {
-		infos.add(p)
-	}
-	sum, err := rewriteRun(tmp, *old, &infos, samples)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.Rename(filepath.Join(tmp, results.SamplesFile), filepath.Join(dir, results.SamplesFile)); err != nil {
-		return nil, fmt.Errorf("replace samples: %w", err)
-	}
-	return sum, nil
-}
-
-// phaseInfos collects the engine's bookkeeping of phases from one or more summaries,
-// in first-seen order.
-type phaseInfos struct {
-	order  []string
-	byName map[string]results.PhaseInfo
-}
-
-// add folds one summary's phase in: counts of planned, late and dropped sends add up,
-// the span widens, and target rates add (shards send side by side).
-func (pi *phaseInfos) add(p results.PhaseSummary) {
-	if pi.byName == nil {
-		pi.byName = map[string]results.PhaseInfo{}
-	}
-	info, seen := pi.byName[p.Name]
-	if !seen {
-		pi.order = append(pi.order, p.Name)
-		info = results.PhaseInfo{Workload: p.Workload, Started: p.Started, Ended: p.Ended}
-	}
-	info.Started = earliest(info.Started, p.Started)
-	if p.Ended.After(info.Ended) {
-		info.Ended = p.Ended
-	}
-	info.OpenModel = info.OpenModel || p.IntendedLatency != nil
-	info.Planned += p.Planned
-	info.Late += p.Late
-	info.Dropped += p.Dropped
-	info.RateTarget += p.RateTarget
-	pi.byName[p.Name] = info
-}
-
-// rewriteRun writes samples to dir/samples.ndjson and rebuilds every figure from
-// them, keeping meta's scenario, target, times and settings.
-func rewriteRun(dir string, meta results.Summary, infos *phaseInfos, samples []results.Sample) (*results.Summary, error) {
-	w, err := results.CreateWriter(dir, 0)
-	if err != nil {
-		return nil, err
-	}
-	agg := results.NewAggregator()
-	for _, name := range infos.order {
-		agg.SetPhaseInfo(name, infos.byName[name])
-	}
-	for i := range samples {
-		agg.Add(&samples[i])
-		if err := w.Write(&samples[i]); err != nil {
-			_ = w.Close()
-			return nil, err
-		}
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	phases, totals, err := agg.Summary()
-	if err != nil {
-		return nil, err
-	}
-	meta.Phases, meta.Totals = phases, totals
-	meta.Cost, meta.KeepAlive, meta.Thresholds = nil, nil, nil
-	return &meta, nil
 }

@@ -104,15 +104,18 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if err != nil {
 		return usageErr(fmt.Errorf("--threshold: %w", err))
 	}
+	chain, err := probes.NewChain(probeSpecs(sc.Probes))
+	if err != nil {
+		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
+	}
+	// Headers the probes' options name are kept as evidence without the user listing
+	// them again in keep_headers.
+	sc.Target.KeepHeaders = append(sc.Target.KeepHeaders, chain.EvidenceHeaders()...)
 	inv, err := newInvoker(sc.Target)
 	if err != nil {
 		return usageErr(err)
 	}
 	defer inv.Close()
-	chain, err := probes.NewChain(probeSpecs(sc.Probes))
-	if err != nil {
-		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
-	}
 	dir := o.out
 	if dir == "" {
 		dir = filepath.Join("results", fmt.Sprintf("%s-%s", sc.Name, time.Now().UTC().Format("20060102T150405Z")))
@@ -157,9 +160,11 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	} else if stats.Interrupted {
 		sum.AbortReason = "interrupted"
 	}
-	verdict, err := finishRun(dir, sum, o.analysis, !o.noReport, o.junit)
+	// The whole-run pass: every sample judged again with all of the run in view (the
+	// online verdicts were provisional), then every figure from the final verdicts.
+	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, probes: probeSpecs(sc.Probes), render: !o.noReport, junit: o.junit})
 	if err != nil {
-		return abortErr(err)
+		return err
 	}
 	if err := printRunSummary(stdout, dir, sum); err != nil {
 		return abortErr(err)

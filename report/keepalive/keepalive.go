@@ -19,6 +19,73 @@ import (
 	"github.com/thaw-dev/thaw/results"
 )
 
+// Method codes (results.KeepAlive.Method).
+const (
+	MethodBoundary = "boundary"
+	MethodLogistic = "logistic"
+	MethodSearch   = "search"
+)
+
+// Collector gathers keep-alive evidence from a stream of samples (with their final
+// verdicts), keeping a few bytes per sequential sample of the chosen phases, so the
+// whole-run pass can feed it alongside its other consumers. Not safe for concurrent
+// use.
+type Collector struct {
+	o       Options
+	phases  map[string]bool
+	search  map[string]bool
+	gaps    []gap
+	nSearch int // gaps from idle-search phases
+	probes  []results.SearchProbe
+}
+
+// NewCollector collects evidence from the idle and idle-search phases of s (by
+// workload); the search phases' rounds are reported with the estimate.
+func NewCollector(s *results.Summary, o Options) *Collector {
+	c := &Collector{o: o, phases: map[string]bool{}, search: map[string]bool{}}
+	for _, p := range s.Phases {
+		switch p.Workload {
+		case "idle":
+			c.phases[p.Name] = true
+		case "idle-search":
+			c.phases[p.Name] = true
+			c.search[p.Name] = true
+			if p.Search != nil {
+				c.probes = append(c.probes, p.Search.Probes...)
+			}
+		}
+	}
+	return c
+}
+
+// Add takes one sample.
+func (c *Collector) Add(s *results.Sample) {
+	if !c.phases[s.Phase] {
+		return
+	}
+	if g, ok := evidenceOf(s); ok {
+		c.gaps = append(c.gaps, g)
+		if c.search[s.Phase] {
+			c.nSearch++
+		}
+	}
+}
+
+// Estimate is the keep-alive estimate from everything added; nil when there was no
+// idle evidence.
+func (c *Collector) Estimate() *results.KeepAlive {
+	if len(c.gaps) == 0 {
+		return nil
+	}
+	ka := estimate(c.gaps, c.o)
+	if ka.Method == MethodBoundary && c.nSearch == len(c.gaps) && ka.HighMS > 0 && ka.LowMS > 0 {
+		ka.Method = MethodSearch
+		ka.MethodDetail = "idle search (bisection on the idle gap): " + ka.MethodDetail
+	}
+	ka.SearchProbes = c.probes
+	return ka
+}
+
 // Options chooses which samples count as idle evidence.
 type Options struct {
 	// Phases, when not empty, limits the estimate to these phases (e.g. the run's
@@ -46,30 +113,43 @@ func Estimate(samples []results.Sample) *results.KeepAlive {
 // evidence (a successful, classified sample sent with nothing else in flight, after a
 // known idle gap). HighMS 0 means no upper bound was seen (never cold).
 func EstimateWith(samples []results.Sample, o Options) *results.KeepAlive {
-	gaps := evidence(samples, o.Phases)
+	var gaps []gap
+	for i := range samples {
+		s := &samples[i]
+		if len(o.Phases) > 0 && !slices.Contains(o.Phases, s.Phase) {
+			continue
+		}
+		if g, ok := evidenceOf(s); ok {
+			gaps = append(gaps, g)
+		}
+	}
 	if len(gaps) == 0 {
 		return nil
 	}
+	return estimate(gaps, o)
+}
+
+// estimate sorts gaps (which must not be empty) and estimates from them.
+func estimate(gaps []gap, o Options) *results.KeepAlive {
+	sortGaps(gaps)
 	ka := &results.KeepAlive{Points: points(gaps, o)}
 	boundary(ka, gaps)
 	return ka
 }
 
-func evidence(samples []results.Sample, phases []string) []gap {
-	var out []gap
-	for i := range samples {
-		s := &samples[i]
-		if !s.OK() || s.IdleBeforeMS < 0 || s.InFlight > 1 {
-			continue
-		}
-		if s.Class != results.Cold && s.Class != results.Warm {
-			continue
-		}
-		if len(phases) > 0 && !slices.Contains(phases, s.Phase) {
-			continue
-		}
-		out = append(out, gap{idleMS: s.IdleBeforeMS, latencyMS: s.LatencyMS, cold: s.Class == results.Cold})
+// evidenceOf is s as idle evidence: a successful, classified sample sent with nothing
+// else in flight, after a known idle gap.
+func evidenceOf(s *results.Sample) (gap, bool) {
+	if !s.OK() || s.IdleBeforeMS < 0 || s.InFlight > 1 {
+		return gap{}, false
 	}
+	if s.Class != results.Cold && s.Class != results.Warm {
+		return gap{}, false
+	}
+	return gap{idleMS: s.IdleBeforeMS, latencyMS: s.LatencyMS, cold: s.Class == results.Cold}, true
+}
+
+func sortGaps(out []gap) {
 	slices.SortFunc(out, func(a, b gap) int {
 		if a.idleMS != b.idleMS {
 			if a.idleMS < b.idleMS {
@@ -85,7 +165,6 @@ func evidence(samples []results.Sample, phases []string) []gap {
 		}
 		return 1
 	})
-	return out
 }
 
 // points groups sorted gaps whose idle times are within the tolerance of the group's
@@ -160,13 +239,16 @@ func boundary(ka *results.KeepAlive, gaps []gap) {
 	switch {
 	case math.IsInf(minCold, 1):
 		ka.EstimateMS, ka.LowMS, ka.HighMS = maxWarm, maxWarm, 0
-		ka.Method = "censored: warm after every idle gap, so keep-alive > the longest gap (no upper bound seen)"
+		ka.Method = MethodBoundary
+		ka.MethodDetail = "censored: warm after every idle gap, so keep-alive > the longest gap (no upper bound seen)"
 	case maxWarm < 0:
 		ka.EstimateMS, ka.LowMS, ka.HighMS = minCold, 0, minCold
-		ka.Method = "censored: cold after every idle gap, so keep-alive < the shortest gap (no lower bound seen)"
+		ka.Method = MethodBoundary
+		ka.MethodDetail = "censored: cold after every idle gap, so keep-alive < the shortest gap (no lower bound seen)"
 	case maxWarm < minCold:
 		ka.EstimateMS, ka.LowMS, ka.HighMS = (maxWarm+minCold)/2, maxWarm, minCold
-		ka.Method = "sharp boundary: between the longest warm gap and the shortest cold gap plus the shortest latency (censored bounds), midpoint"
+		ka.Method = MethodBoundary
+		ka.MethodDetail = "sharp boundary: between the longest warm gap and the shortest cold gap plus the shortest latency (censored bounds), midpoint"
 	default:
 		logistic(ka, gaps)
 		ka.HighMS += slack

@@ -62,8 +62,11 @@ func TestEstimate(t *testing.T) {
 				t.Fatal("nil estimate")
 			}
 			t.Logf("estimate %.0f ms [%.0f, %.0f] %s", ka.EstimateMS, ka.LowMS, ka.HighMS, ka.Method)
-			if !strings.Contains(ka.Method, tc.wantMethod) {
-				t.Errorf("method %q, want %q", ka.Method, tc.wantMethod)
+			if !strings.Contains(ka.MethodDetail, tc.wantMethod) {
+				t.Errorf("method detail %q, want %q", ka.MethodDetail, tc.wantMethod)
+			}
+			if ka.Method != keepalive.MethodBoundary && ka.Method != keepalive.MethodLogistic {
+				t.Errorf("method %q is not a short code", ka.Method)
 			}
 			if tc.truthMS > 0 {
 				if math.Abs(ka.EstimateMS-tc.truthMS) > 0.1*tc.truthMS {

@@ -40,7 +40,8 @@ func logistic(ka *results.KeepAlive, gaps []gap) {
 	}
 	ka.EstimateMS = math.Exp(thetas[best])
 	ka.LowMS, ka.HighMS = math.Exp(thetas[l]), math.Exp(thetas[h])
-	ka.Method = "logistic fit of P(cold) on log idle time (maximum likelihood), 50% point with a profile-likelihood 95% interval"
+	ka.Method = MethodLogistic
+	ka.MethodDetail = "logistic fit of P(cold) on log idle time (maximum likelihood), 50% point with a profile-likelihood 95% interval"
 }
 
 // profile is the log-likelihood at θ maximised over the slope b > 0 by Newton steps

@@ -1,0 +1,82 @@
+package results
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Samples streams a run's samples: it calls yield once per sample, in order, and
+// returns yield's first error or its own. ReadSamples(dir, yield) has this shape.
+type Samples func(yield func(*Sample) error) error
+
+// DirSamples streams the samples of run directory dir.
+func DirSamples(dir string) Samples {
+	return func(yield func(*Sample) error) error { return ReadSamples(dir, yield) }
+}
+
+// SliceSamples streams samples held in memory (tests, small fixtures).
+func SliceSamples(ss []Sample) Samples {
+	return func(yield func(*Sample) error) error {
+		for i := range ss {
+			if err := yield(&ss[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// WriteRun is the one way a run directory's samples and figures are written, whoever
+// made the run (thaw run's final pass, reclassify, merge, ingest, test fixtures): every
+// sample of next is appended to a new samples.ndjson in dir and folded into the
+// summary's figures. The file is written beside the old one and renamed over it when
+// complete, so a reader never sees half a file, and next may be reading the old one.
+//
+// meta gives what the samples do not say: scenario, target, times, settings, and the
+// engine's bookkeeping of each phase in meta.Phases (workload, span, planned, late and
+// dropped arrivals, target rate, search rounds), kept in that order; its figures are
+// replaced, and derived results (cost, keep-alive, thresholds) cleared. The returned
+// summary is not written: the caller completes it and calls WriteSummary. Memory does
+// not grow with the number of samples.
+func WriteRun(dir string, meta Summary, next Samples) (*Summary, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create run directory: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".run-")
+	if err != nil {
+		return nil, fmt.Errorf("write run: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	w, err := CreateWriter(tmp, 0)
+	if err != nil {
+		return nil, err
+	}
+	agg := NewAggregator()
+	for _, p := range meta.Phases {
+		agg.SetPhaseInfo(p.Name, p.Info())
+	}
+	err = next(func(s *Sample) error {
+		agg.Add(s)
+		return w.Write(s)
+	})
+	if cerr := w.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Rename(filepath.Join(tmp, SamplesFile), filepath.Join(dir, SamplesFile)); err != nil {
+		return nil, fmt.Errorf("replace samples: %w", err)
+	}
+	phases, totals, err := agg.Summary()
+	if err != nil {
+		return nil, err
+	}
+	meta.Phases, meta.Totals = phases, totals
+	meta.Cost, meta.KeepAlive, meta.Thresholds = nil, nil, nil
+	if meta.Version == 0 {
+		meta.Version = SummaryVersion
+	}
+	return &meta, nil
+}
