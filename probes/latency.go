@@ -3,6 +3,7 @@ package probes
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -10,24 +11,26 @@ import (
 // latency judges from timing alone, with no help from the function. It works on log
 // server time (time to first byte minus DNS, connect and TLS, so a fresh handshake
 // never looks like a cold start) and accepts two groups, fast (warm) and slow (cold),
-// only when the data says so (see decide in split.go):
+// only when the data separates clearly (split.go), from min_samples (default 6) on:
 //
-//   - a clear split: the widest gaps between sorted server times are tried as the
-//     boundary; the slow group must be at least min_ratio times the fast one (default
-//     4: a cold start whose init is 5× the warm server time is 6× slower, while a
-//     busy host or a burst's contention slows warm requests a few times at most) and
-//     the two must be apart by Ashman's D ≥ min_separation (each group tight relative
-//     to the gap between them). This works from min_samples (default 6) samples.
-//   - else, from 20 samples on, a two-component Student-t mixture fitted by EM with
-//     mixing weights that depend on the idle gap (mixture.go), accepted on BIC gain,
-//     Ashman's D, min_ratio and group sizes (min_cold, min_weight).
+//   - the three widest gaps between sorted server times are tried as the boundary;
+//   - the slow group must be at least min_ratio times the fast one (default 4: a cold
+//     start whose init is 5× the warm server time is 6× slower, while a busy host or a
+//     burst's contention slows warm requests a few times at most);
+//   - the groups must be apart by Ashman's D ≥ min_separation (default 2), and the
+//     empty gap between them at least min_gap (default 1.5) times the wider group's
+//     spread: each group tight relative to the gap (a slow tail that thins out
+//     continuously, as on a starved host, has no such gap);
+//   - the slow group must be explained by what causes cold starts: it holds only the
+//     run's first calls, or it comes after longer idle gaps than the fast group (a
+//     one-sided Mann–Whitney rank test on the planned idle gap, p ≤ 0.05, with an AUC
+//     of at least 0.75). A slow group that comes after short gaps as often as after
+//     long ones (a cache miss, a slow dependency) is a warm mode, not cold starts.
 //
-// Either way the slow group must be explained by what causes cold starts: it must
-// come after longer idle gaps, or at higher concurrency, than the fast group (a
-// one-sided rank test, p ≤ 0.05), or be the run's first calls. A slow group that comes
-// after short gaps as often as after long ones (a cache miss, a slow dependency) is a
-// warm mode, not cold starts, and the probe abstains. Confidence is the posterior
-// probability, capped by how few samples the smaller group has.
+// Otherwise the probe abstains and says why. Each sample's verdict is its posterior
+// under two Student-t components (location and spread of each group, mixing weight
+// per idle-gap decade); confidence is that posterior, capped by how few samples the
+// smaller group has (1 − 0.5/(1+k): 0.75 for a group of one).
 //
 // In the whole-run pass (learn, freeze) the probe decides once on all of the run.
 // Online it keeps a rolling window of the last `window` samples and decides again
@@ -36,8 +39,7 @@ import (
 // sample stays small. Online verdicts are provisional.
 type latency struct {
 	minSamples, window, refit int
-	minBIC, minD, minRatio    float64
-	minCold, minWeight        float64
+	minD, minRatio, minGap    float64
 	obs                       []obs
 	sinceFit, fits            int
 	backoff                   int // refit interval while no two groups are seen
@@ -60,11 +62,9 @@ func newLatency(o *opts) (probe, error) {
 		minSamples: int(o.num("min_samples", 6, 3)),
 		window:     int(o.num("window", 1000, 20)),
 		refit:      int(o.num("refit", 10, 1)),
-		minBIC:     o.num("min_bic_gain", 10, 0),
 		minD:       o.num("min_separation", 2, 0),
+		minGap:     o.num("min_gap", 1.5, 0),
 		minRatio:   o.num("min_ratio", 4, 1),
-		minCold:    o.num("min_cold", 3, 1),
-		minWeight:  o.num("min_weight", 0.01, 0),
 	}
 	return p, nil
 }
@@ -74,9 +74,15 @@ func usable(s *results.Sample) (obs, bool) {
 	if !s.OK() || s.TTFBMS <= 0 {
 		return obs{}, false
 	}
+	idle := s.IdleBeforeMS
+	if late := s.Start.Sub(s.Scheduled); idle > 0 && !s.Scheduled.IsZero() && late > 0 {
+		// A send that left late (the generator was starved) saw a longer gap than
+		// planned; the gap the platform was meant to see is the planned one.
+		idle = math.Max(idle-float64(late)/float64(time.Millisecond), 0)
+	}
 	return obs{
 		x:        float32(math.Log(math.Max(s.ServerMS(), 0.001))),
-		idleMS:   float32(s.IdleBeforeMS),
+		idleMS:   float32(idle),
 		inFlight: int32(s.InFlight),
 		bucket:   uint8(idleBucket(s.IdleBeforeMS)),
 	}, true

@@ -4,20 +4,21 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
-
-// emMinSamples is the fewest samples the EM mixture is tried on; below it only a clear
-// split can decide.
-const emMinSamples = 20
 
 // splitSigmaFloor bounds a group's log-scale spread from below (10 %), so a group of
 // one or of equal values still has a width when posteriors are computed.
 const splitSigmaFloor = 0.1
 
 // supportAlpha is the significance level of the test that the slow group comes after
-// longer idle gaps or at higher concurrency than the fast one.
-const supportAlpha = 0.05
+// longer idle gaps than the fast one, and supportAUC the least effect: the chance that
+// a slow call came after a longer gap than a fast one.
+const (
+	supportAlpha = 0.05
+	supportAUC   = 0.75
+)
 
 // latencyModel is an accepted two-group model: posteriors from fit, confidence at most
 // maxConf (fewer samples in the smaller group, less confidence), method for reasons.
@@ -30,22 +31,10 @@ type latencyModel struct {
 // decide looks for a warm and a cold group in os (see the latency type); nil and the
 // reason when there are not two groups, or the slow one is not cold starts.
 func (p *latency) decide(os []obs) (*latencyModel, string) {
-	n := len(os)
-	if n < p.minSamples {
+	if n := len(os); n < p.minSamples {
 		return nil, fmt.Sprintf("too few samples to judge (%d < %d)", n, p.minSamples)
 	}
-	m, why := p.splitModel(os)
-	if m != nil || n < emMinSamples {
-		return m, why
-	}
-	m2, why2 := p.emModel(os)
-	if m2 != nil {
-		return m2, ""
-	}
-	if why2 != "" {
-		why = why2
-	}
-	return nil, why
+	return p.splitModel(os)
 }
 
 // group is the log-scale location and spread of one side of a split.
@@ -70,8 +59,13 @@ func groupOf(xs []float64) group {
 	return g
 }
 
-// splitModel tries the three widest gaps between sorted server times as the boundary
-// and keeps the best separated split that passes min_ratio and min_separation.
+// maxCuts is how many of the widest gaps between sorted server times are tried as
+// the boundary between warm and cold.
+const maxCuts = 5
+
+// splitModel tries the widest gaps between sorted server times as the boundary and
+// keeps the best separated split (Ashman's D) that passes every check; when none does,
+// the reason is the widest gap's.
 func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 	xs := make([]float64, len(os))
 	for i, o := range os {
@@ -92,12 +86,11 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].width > cands[j].width })
 	var (
-		best       *cand
-		bestD      float64
-		warm, cold group
-		why        string
+		best      *latencyModel
+		bestD     float64
+		why, why1 string
 	)
-	for i := 0; i < len(cands) && i < 3; i++ {
+	for i := 0; i < len(cands) && i < maxCuts; i++ {
 		c := cands[i]
 		if c.width <= 0 {
 			break
@@ -105,40 +98,49 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 		w, h := groupOf(sorted[:c.k]), groupOf(sorted[c.k:])
 		ratio := math.Exp(h.mu - w.mu)
 		d := math.Sqrt2 * (h.mu - w.mu) / math.Hypot(w.sigma, h.sigma)
+		// the empty space between the groups, in units of the fast group's spread: a
+		// warm group with a slow tail that thins out continuously (a starved host) has
+		// no such gap; cold starts may vary more (a burst's inits compete for CPU)
+		tight := c.width / w.sigma
+		isCold := make([]bool, len(os))
+		for j, x := range xs {
+			isCold[j] = x > c.cut
+		}
+		why = ""
 		switch {
 		case ratio < p.minRatio:
-			if why == "" {
-				why = fmt.Sprintf("not bimodal: slow group only %.2f× the fast one (< %.2f×)", ratio, p.minRatio)
-			}
+			why = fmt.Sprintf("not bimodal: slow group only %.2f× the fast one (< %.2f×)", ratio, p.minRatio)
 		case d < p.minD:
-			if why == "" {
-				why = fmt.Sprintf("not bimodal: groups overlap (Ashman's D %.2f < %.2f)", d, p.minD)
+			why = fmt.Sprintf("not bimodal: groups overlap (Ashman's D %.2f < %.2f)", d, p.minD)
+		case tight < p.minGap:
+			why = fmt.Sprintf("not bimodal: no clear gap between fast and slow (gap %.2f× the fast group's spread < %.2f×)", tight, p.minGap)
+		default:
+			if ok, reason := supported(os, isCold, ratio); !ok {
+				why = reason
 			}
-		case best == nil || d > bestD:
-			best, bestD, warm, cold = &cands[i], d, w, h
 		}
+		if why1 == "" {
+			why1 = why
+		}
+		if why != "" || (best != nil && d <= bestD) {
+			continue
+		}
+		f := mixFit{
+			warm: gauss{mu: w.mu, sigma: math.Max(w.sigma, splitSigmaFloor)},
+			cold: gauss{mu: h.mu, sigma: math.Max(h.sigma, splitSigmaFloor)},
+			n:    len(os), coldN: float64(h.n),
+		}
+		bucketWeights(&f, os, isCold)
+		small := float64(min(w.n, h.n))
+		best, bestD = &latencyModel{fit: f, maxConf: 1 - 0.5/(1+small), method: "clear split"}, d
 	}
 	if best == nil {
-		if why == "" {
-			why = "not bimodal: all server times alike"
+		if why1 == "" {
+			why1 = "not bimodal: all server times alike"
 		}
-		return nil, why
+		return nil, why1
 	}
-	isCold := make([]bool, len(os))
-	for i, x := range xs {
-		isCold[i] = x > best.cut
-	}
-	if ok, why := supported(os, isCold, math.Exp(cold.mu-warm.mu)); !ok {
-		return nil, why
-	}
-	f := mixFit{
-		warm: gauss{mu: warm.mu, sigma: math.Max(warm.sigma, splitSigmaFloor)},
-		cold: gauss{mu: cold.mu, sigma: math.Max(cold.sigma, splitSigmaFloor)},
-		n:    len(os), coldN: float64(cold.n),
-	}
-	bucketWeights(&f, os, isCold)
-	small := float64(min(warm.n, cold.n))
-	return &latencyModel{fit: f, maxConf: 1 - 0.5/(1+small), method: "clear split"}, ""
+	return best, ""
 }
 
 // bucketWeights sets P(cold | idle bucket) from hard labels, with the same Beta(1,1)
@@ -156,43 +158,10 @@ func bucketWeights(f *mixFit, os []obs, isCold []bool) {
 	}
 }
 
-// emModel fits the EM mixture and applies its acceptance rules.
-func (p *latency) emModel(os []obs) (*latencyModel, string) {
-	xs := make([]float64, len(os))
-	bs := make([]int, len(os))
-	for i, o := range os {
-		xs[i], bs[i] = float64(o.x), int(o.bucket)
-	}
-	n := len(os)
-	f := fitMixture(xs, bs, nil)
-	ratio := math.Exp(f.cold.mu - f.warm.mu)
-	switch {
-	case math.IsInf(f.loglik, -1):
-		return nil, "not bimodal: all server times alike"
-	case f.bicGain() < p.minBIC:
-		return nil, fmt.Sprintf("not bimodal: no cold starts or too small to separate (BIC gain %.1f < %.1f, n=%d)", f.bicGain(), p.minBIC, n)
-	case f.ashmanD() < p.minD:
-		return nil, fmt.Sprintf("not bimodal: groups overlap (Ashman's D %.2f < %.2f)", f.ashmanD(), p.minD)
-	case ratio < p.minRatio:
-		return nil, fmt.Sprintf("not bimodal: slow group only %.2f× the fast one (< %.2f×)", ratio, p.minRatio)
-	case math.Min(f.coldN, float64(n)-f.coldN) < math.Max(p.minCold, p.minWeight*float64(n)):
-		return nil, fmt.Sprintf("not bimodal: a group of %.1f of %d samples is too small to be told from outliers (needs ≥ %g and ≥ %g%%)",
-			math.Min(f.coldN, float64(n)-f.coldN), n, p.minCold, 100*p.minWeight)
-	}
-	isCold := make([]bool, n)
-	for i, o := range os {
-		isCold[i] = f.posterior(float64(o.x), int(o.bucket)) >= 0.5
-	}
-	if ok, why := supported(os, isCold, ratio); !ok {
-		return nil, why
-	}
-	return &latencyModel{fit: f, maxConf: 1, method: "EM mixture"}, ""
-}
-
 // supported reports whether the slow group is explained by what causes cold starts:
 // it holds only a run's first calls (no idle gap known: nothing ran before), or it
-// comes after longer idle gaps or at higher concurrency than the fast group (one-sided
-// rank tests, Bonferroni-corrected for the two, p ≤ supportAlpha).
+// comes after longer idle gaps than the fast group (a one-sided rank test,
+// p ≤ supportAlpha).
 func supported(os []obs, isCold []bool, ratio float64) (bool, string) {
 	nCold, firsts := 0, 0
 	for i, o := range os {
@@ -209,30 +178,30 @@ func supported(os []obs, isCold []bool, ratio float64) (bool, string) {
 	if firsts == nCold {
 		return true, ""
 	}
-	idle := make([]float64, len(os))
-	conc := make([]float64, len(os))
+	// Only a call sent with nothing else in flight saw a true idle gap: behind a slow
+	// call still running, the gap since the last response grows with the slowness, so
+	// it would support any slow group (so would concurrency, for the same reason).
+	var idle []float64
+	var cold []bool
 	for i, o := range os {
-		idle[i] = float64(o.idleMS)
+		if o.inFlight > 1 {
+			continue
+		}
+		v := float64(o.idleMS)
 		if o.idleMS < 0 {
-			idle[i] = math.Inf(1) // a first call: nothing was warm before it
+			v = math.Inf(1) // a first call: nothing was warm before it
 		}
-		conc[i] = float64(o.inFlight)
+		idle, cold = append(idle, v), append(cold, isCold[i])
 	}
-	// A feature that never varies (concurrency in a sequential sweep) says nothing and
-	// is not counted in the correction.
-	pv, tests := 1.0, 0.0
-	for _, f := range [][]float64{idle, conc} {
-		if varies(f) {
-			tests++
-			pv = math.Min(pv, rankTestP(f, isCold))
-		}
+	pv, auc := 1.0, 0.5
+	if len(idle) > 1 && varies(idle) && slices.Contains(cold, true) && slices.Contains(cold, false) {
+		pv, auc = rankTest(idle, cold)
 	}
-	pv *= math.Max(tests, 1)
-	if pv <= supportAlpha {
+	if pv <= supportAlpha && auc >= supportAUC {
 		return true, ""
 	}
-	return false, fmt.Sprintf("not cold starts: the slow group (%d of %d, %.1f× the fast one) comes after long idle gaps or at high concurrency no more often than the fast one (p=%.2f): a slow warm mode",
-		nCold, len(os), ratio, math.Min(pv, 1))
+	return false, fmt.Sprintf("not cold starts: the slow group (%d of %d, %.1f× the fast one) does not come after longer idle gaps than the fast one (p=%.2f, AUC %.2f): a slow warm mode",
+		nCold, len(os), ratio, math.Min(pv, 1), auc)
 }
 
 // varies reports whether v holds two different values.
@@ -255,20 +224,28 @@ const (
 	permutations = 2000
 )
 
-// rankTestP is the one-sided p-value that values of the marked group rank higher than
-// the others (Mann–Whitney, mid-ranks for ties): by seeded random permutations on
-// small runs, by the normal approximation with tie correction on large ones.
-func rankTestP(v []float64, marked []bool) float64 {
-	n := len(v)
+// rankTest is the one-sided p-value that values of the marked group rank higher than
+// the others (Mann–Whitney, mid-ranks for ties) and the effect size AUC, the chance
+// that a marked value exceeds an unmarked one (ties count half).
+func rankTest(v []float64, marked []bool) (p, auc float64) {
 	ranks := midRanks(v)
-	m := 0
-	stat := 0.0
+	m, stat := 0, 0.0
 	for i := range v {
 		if marked[i] {
 			m++
 			stat += ranks[i]
 		}
 	}
+	mf, nf := float64(m), float64(len(v))
+	auc = (stat - mf*(mf+1)/2) / (mf * (nf - mf))
+	return rankTestP(v, ranks, m, stat), auc
+}
+
+// rankTestP is the p-value of rank sum stat of m marked values: exact on small runs,
+// by seeded random permutations on middling ones, by the normal approximation with
+// tie correction on large ones.
+func rankTestP(v, ranks []float64, m int, stat float64) float64 {
+	n := len(v)
 	if n <= exactTestMax {
 		return exactRankP(ranks, m, stat)
 	}

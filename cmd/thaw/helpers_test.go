@@ -77,3 +77,13 @@ func readSummary(t *testing.T, dir string) *results.Summary {
 	}
 	return s
 }
+
+// readFile returns a file's content; the test fails when it cannot be read.
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
