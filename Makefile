@@ -16,8 +16,12 @@ lint: ## gofmt and go vet
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 
-test: lint test-deps ## lint, then every test (what CI runs)
+# RACE_PKGS run concurrently; the race detector watches them in a second pass.
+RACE_PKGS := ./scenarios/... ./probes/... ./results/... ./internal/emulator/... ./cmd/thaw/...
+
+test: lint test-deps ## lint, then every test, then the race detector over the concurrent packages (what CI runs)
 	$(GO) test -count=1 -timeout 12m $(PKGS)
+	$(GO) test -race -count=1 -timeout 12m $(RACE_PKGS)
 
 test-deps: ## install what the tests need that Go does not bring (headless Chromium)
 	./scripts/install-chromium.sh

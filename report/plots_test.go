@@ -97,30 +97,20 @@ func nonEmptyPaths(svg []byte) int {
 func TestFiguresOnlyWhatApplies(t *testing.T) {
 	// A run with idle and burst phases only and no keep-alive: no throughput or keep-alive plot.
 	dir := t.TempDir()
-	w, err := results.CreateWriter(dir, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	agg := results.NewAggregator()
-	agg.SetPhaseInfo("burst", results.PhaseInfo{Workload: "burst", Started: fixture.Base, Ended: fixture.Base.Add(2e9)})
+	var ss []results.Sample
 	for i := 0; i < 30; i++ {
-		s := &results.Sample{Seq: int64(i), Phase: "burst", Start: fixture.Base, Status: 200, LatencyMS: 20 + float64(i), TTFBMS: 19 + float64(i), Class: results.Warm}
+		s := results.Sample{Seq: int64(i), Phase: "burst", Start: fixture.Base, Status: 200, LatencyMS: 20 + float64(i), TTFBMS: 19 + float64(i), Class: results.Warm}
 		if i < 5 {
 			s.Class, s.LatencyMS, s.TTFBMS = results.Cold, 500+float64(i), 499+float64(i)
 		}
-		agg.Add(s)
-		if err := w.Write(s); err != nil {
-			t.Fatal(err)
-		}
+		ss = append(ss, s)
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	phases, totals, err := agg.Summary()
+	meta := results.Summary{Scenario: "b", Started: fixture.Base, Ended: fixture.Base.Add(2e9),
+		Phases: []results.PhaseSummary{results.PhaseOf("burst", results.PhaseInfo{Workload: "burst", Started: fixture.Base, Ended: fixture.Base.Add(2e9)})}}
+	s, err := results.WriteRun(dir, meta, results.SliceSamples(ss))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &results.Summary{Scenario: "b", Started: fixture.Base, Ended: fixture.Base.Add(2e9), Phases: phases, Totals: totals}
 	figs, err := report.Figures(dir, s)
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,18 @@ func (p PhaseSummary) Info() PhaseInfo {
 		Search: p.Search}
 }
 
+// PhaseOf is a phase summary holding only the engine's bookkeeping (the inverse of
+// Info): what WriteRun's meta needs for a phase the samples cannot describe.
+func PhaseOf(name string, info PhaseInfo) PhaseSummary {
+	p := PhaseSummary{Name: name, Workload: info.Workload, Started: info.Started, Ended: info.Ended,
+		Planned: info.Planned, Late: info.Late, Dropped: info.Dropped, RateTarget: info.RateTarget,
+		Search: info.Search}
+	if info.OpenModel {
+		p.IntendedLatency = &Percentiles{}
+	}
+	return p
+}
+
 // Search is the outcome of an adaptive idle search, in real milliseconds: the bounds
 // it narrowed the keep-alive to (by the verdicts it saw while running) and its rounds.
 type Search struct {

@@ -14,6 +14,13 @@ THAW_ACCURACY=1 go test -count=1 -timeout 10m -run 'Accuracy' -v ./probes/ >"$lo
 grep -o 'ACCURACY .*' "$log" | sed 's/^ACCURACY /  /'
 
 echo
+echo "== What thaw run writes: final verdicts in samples.ndjson and summary.json, scored against the emulator's truth"
+go test -count=1 -timeout 10m -run 'TestFinalVerdicts|TestNoInvented|TestKeepAliveSearch' -v ./cmd/thaw/ >"$log.cli" 2>&1 || status=$?
+grep -o 'ACCURACY .*' "$log.cli" | sed 's/^ACCURACY /  /'
+cat "$log.cli" >>"$log"
+rm -f "$log.cli"
+
+echo
 echo "== Latency probe on synthetic runs with known truth (init 5x warm, none, fresh connections)"
 go test -count=1 -run 'TestLatencyOffline' -v ./probes/ 2>&1 | grep -E '^\s+(--- |latency_test)' | sed 's/^ */  /'
 

@@ -47,3 +47,17 @@ print(f"exit {rc}; {s['count']} requests in {secs:.1f} s ({s['count']/secs:.0f}/
       f"errors {s['errors']}; p50 {s['latency']['p50']:.3f} ms; peak RSS {rss_mb:.1f} MB (target < 150 MB)")
 sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
 PY
+
+echo
+echo "== The whole-run pass alone over those samples: thaw report --reclassify (final verdicts, figures, keep-alive, plots, HTML)"
+python3 - "$work" bin/thaw <<'PY'
+import resource, subprocess, sys, time, json
+work, thaw = sys.argv[1], sys.argv[2]
+t0 = time.monotonic()
+rc = subprocess.run([thaw, "report", f"{work}/run", "--reclassify"], stdout=subprocess.DEVNULL).returncode
+secs = time.monotonic() - t0
+rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+n = json.load(open(f"{work}/run/summary.json"))["totals"]["count"]
+print(f"exit {rc}; {n} samples judged and reported in {secs:.1f} s; peak RSS {rss_mb:.1f} MB (target < 150 MB)")
+sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
+PY
