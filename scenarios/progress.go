@@ -19,6 +19,7 @@ type Progress struct {
 	Completed      int64         // invocations completed and handed to the collector
 	InFlight       int64         // sent and not yet completed
 	Errors         int64         // completed with a request error
+	Cold           int64         // judged cold as they completed: provisional, the whole-run pass decides
 	Late           int64         // open-model sends that started late, whole run
 	Dropped        int64         // open-model arrivals dropped at max_in_flight, whole run
 	RateRPS        float64       // target rate for open-model phases, else sends per second in the phase
@@ -38,6 +39,7 @@ type progressState struct {
 	completed  atomic.Int64
 	inFlight   atomic.Int64
 	errors     atomic.Int64
+	cold       atomic.Int64
 	late       atomic.Int64
 	dropped    atomic.Int64
 	target     atomic.Uint64 // float64 bits of the target rate; NaN when closed model
@@ -53,6 +55,7 @@ func (r *Runner) Progress() Progress {
 		Completed:  s.completed.Load(),
 		InFlight:   s.inFlight.Load(),
 		Errors:     s.errors.Load(),
+		Cold:       s.cold.Load(),
 		Late:       s.late.Load(),
 		Dropped:    s.dropped.Load(),
 	}

@@ -189,6 +189,9 @@ func (r *Runner) collect(abort func()) error {
 				if err != nil {
 					abort()
 				}
+				if it.s.Class == results.Cold {
+					r.prog.cold.Add(1)
+				}
 			}
 		}
 		if it.phase != nil && err == nil && pr != nil {

@@ -43,7 +43,7 @@ func progressLine(p scenarios.Progress) string {
 	if p.PhaseRemaining > 0 {
 		fmt.Fprintf(&b, " (%s left)", p.PhaseRemaining.Round(time.Second))
 	}
-	fmt.Fprintf(&b, "  sent %d  in flight %d  %.1f/s  errors %d", p.Sent, p.InFlight, p.RateRPS, p.Errors)
+	fmt.Fprintf(&b, "  sent %d  in flight %d  %.1f/s  errors %d  cold %d (provisional)", p.Sent, p.InFlight, p.RateRPS, p.Errors, p.Cold)
 	if p.Late > 0 || p.Dropped > 0 {
 		fmt.Fprintf(&b, "  late %d  dropped %d", p.Late, p.Dropped)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -207,5 +209,38 @@ phases:
 		if b := readFile(t, filepath.Join(dir, f)); !strings.Contains(b, "Keep-alive") {
 			t.Errorf("%s does not show the keep-alive estimate", f)
 		}
+	}
+}
+
+// TestProbeNamedHeadersKept: a header named only in a probe's options is kept as
+// evidence without keep_headers, so the probe decides (first call of an instance cold,
+// then warm) instead of silently abstaining.
+func TestProbeNamedHeadersKept(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("X-My-Instance", "i-1")
+		_, _ = w.Write([]byte("ok"))
+	}))
+	defer srv.Close()
+	dir := runScenarioOK(t, fmt.Sprintf(`
+version: 1
+name: named-header
+target: {url: %q}
+probes: [{instance: {header: X-My-Instance}}]
+phases:
+  - {name: seq, concurrency: {workers: 1, iterations: 4}}
+`, srv.URL))
+	var classes []results.Class
+	err := results.ReadSamples(dir, func(s *results.Sample) error {
+		classes = append(classes, s.Class)
+		if s.DecidedBy != "instance" || s.Instance != "i-1" {
+			return fmt.Errorf("sample %d decided by %q, instance %q: %v", s.Seq, s.DecidedBy, s.Instance, s.Evidence.Reasons)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(classes) != "[cold warm warm warm]" {
+		t.Errorf("classes %v, want the first cold and the rest warm", classes)
 	}
 }
