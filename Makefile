@@ -21,7 +21,7 @@ RACE_PKGS := ./scenarios/... ./probes/... ./results/... ./internal/emulator/... 
 
 test: lint test-deps ## lint, then every test, then the race detector over the concurrent packages (what CI runs)
 	$(GO) test -count=1 -timeout 12m $(PKGS)
-	$(GO) test -race -count=1 -timeout 12m $(RACE_PKGS)
+	$(GO) test -race -short -count=1 -timeout 12m $(RACE_PKGS)
 
 test-deps: ## install what the tests need that Go does not bring (headless Chromium)
 	./scripts/install-chromium.sh

@@ -41,6 +41,9 @@ func (f *fiveX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestAccuracyLatencyFiveX: sequential idle workload, init exactly 5× the warm server
 // time, at least 20 cold starts; the latency probe alone is scored against the truth.
 func TestAccuracyLatencyFiveX(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	fn := &fiveX{warm: 8 * time.Millisecond, init: 40 * time.Millisecond, keepAlive: 120 * time.Millisecond, truth: map[string]bool{}}
 	srv := httptest.NewServer(fn)
 	defer srv.Close()

@@ -207,6 +207,9 @@ func offline(t *testing.T, ss []results.Sample, specs []probes.Spec) []results.S
 // TestAccuracyEmulator: the Go snippet runs under the emulator with the truth hidden
 // from responses; idle, burst and rate phases; every probe is scored per phase.
 func TestAccuracyEmulator(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	cfg := emulator.DefaultConfig()
 	cfg.Handler = snippetBinary(t)
 	cfg.HideTruth = true
@@ -326,6 +329,9 @@ func precondition(t *testing.T, ss []results.Sample, truth map[string]emulator.T
 // connection for every request after an idle gap: the latency probe must not call
 // anything cold.
 func TestAccuracyNoColdStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	cfg := emulator.DefaultConfig()
 	cfg.HideTruth = true
 	cfg.KeepAlive = 0 // never scaled to zero
@@ -380,6 +386,9 @@ func TestAccuracyNoColdStarts(t *testing.T) {
 // an idle search bisects on the idle gap, and the estimate must be within 10 % of the
 // truth with its interval containing it.
 func TestAccuracyKeepAlive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	const truthMS = 20_000.0
 	scale := 100.0
 	if long() {

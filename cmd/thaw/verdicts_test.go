@@ -81,6 +81,9 @@ func scoreAgainstTruth(t *testing.T, dir string, truth []emulator.TruthRecord) (
 // init, judged by latency alone; the verdicts samples.ndjson holds straight from
 // `thaw run` are the whole-run pass's, not the provisional online ones.
 func TestFinalVerdictsLatencyOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	tests := []struct {
 		name        string
 		samples     int
@@ -126,6 +129,9 @@ phases:
 // was: steady traffic to a prewarmed function, and a function with a slow warm mode
 // (a fifth of calls 20× slower, whatever the idle gap).
 func TestNoInventedColdStarts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	tests := []struct {
 		name string
 		emu  func(*emulator.Config)
@@ -178,6 +184,9 @@ phases:
 // containing it, with the rounds the search tried. The search needs a verdict on each
 // call as it goes, so the function reports its state (the emulator's markers).
 func TestKeepAliveSearchAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	t.Parallel()
 	const truthMS = 3000.0
 	em := startBlindEmulator(t, func(c *emulator.Config) { c.KeepAlive, c.Init, c.HideTruth = 3*time.Second, "100ms", false })
