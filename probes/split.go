@@ -73,25 +73,16 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 	}
 	sorted := append([]float64(nil), xs...)
 	sort.Float64s(sorted)
-	type cand struct {
-		cut, width float64
-		k          int
-	}
-	var cands []cand
-	for k := 1; k < len(sorted); k++ {
-		cands = append(cands, cand{cut: (sorted[k-1] + sorted[k]) / 2, width: sorted[k] - sorted[k-1], k: k})
-	}
+	cands := widestGaps(sorted, maxCuts)
 	if len(cands) == 0 {
 		return nil, "not bimodal: all server times alike"
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].width > cands[j].width })
 	var (
 		best      *latencyModel
 		bestD     float64
 		why, why1 string
 	)
-	for i := 0; i < len(cands) && i < maxCuts; i++ {
-		c := cands[i]
+	for _, c := range cands {
 		if c.width <= 0 {
 			break
 		}
@@ -104,7 +95,7 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 		tight := c.width / w.sigma
 		isCold := make([]bool, len(os))
 		for j, x := range xs {
-			isCold[j] = x > c.cut
+			isCold[j] = x > c.at
 		}
 		why = ""
 		switch {
@@ -141,6 +132,33 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 		return nil, why1
 	}
 	return best, ""
+}
+
+// cut is a boundary between sorted values k−1 and k: at cut, width wide.
+type cut struct {
+	at, width float64
+	k         int
+}
+
+// widestGaps returns the n widest gaps between consecutive sorted values, widest
+// first (earliest first among equals), keeping only n at a time.
+func widestGaps(sorted []float64, n int) []cut {
+	var top []cut
+	for k := 1; k < len(sorted); k++ {
+		c := cut{at: (sorted[k-1] + sorted[k]) / 2, width: sorted[k] - sorted[k-1], k: k}
+		i := len(top)
+		for i > 0 && top[i-1].width < c.width {
+			i--
+		}
+		if i >= n {
+			continue
+		}
+		top = slices.Insert(top, i, c)
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	return top
 }
 
 // bucketWeights sets P(cold | idle bucket) from hard labels, with the same Beta(1,1)
