@@ -33,6 +33,10 @@ type Options struct {
 	// before anything is computed. Without it the verdicts in the file are kept.
 	Judge  bool
 	Probes []probes.Spec
+	// Learned, when set with Judge, is a chain (built from Probes) that has already
+	// learnt every sample of the file, in file order, as they were recorded: the
+	// first read is skipped. thaw run keeps it during the run (a few bytes a sample).
+	Learned *probes.Chain
 	// Catalog prices the run when its summary names a pricing model; nil uses the
 	// built-in catalog. MonthlyInvocations, when > 0, overrides the scenario's.
 	Catalog            *cost.Catalog
@@ -56,8 +60,11 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrThresholds, err)
 	}
-	var chain *probes.Chain
-	if o.Judge {
+	chain := o.Learned
+	switch {
+	case o.Judge && chain != nil:
+		chain.Freeze()
+	case o.Judge:
 		if chain, err = learn(dir, o.Probes); err != nil {
 			return nil, err
 		}
@@ -114,11 +121,15 @@ func Passed(sum *results.Summary) bool {
 	return true
 }
 
-// learn builds the chain and shows it every sample of dir (the first read).
+// learn builds the chain and shows it every sample of dir (the first read, skipped
+// when no probe of the chain learns from the whole run).
 func learn(dir string, specs []probes.Spec) (*probes.Chain, error) {
 	chain, err := probes.NewChain(specs)
 	if err != nil {
 		return nil, fmt.Errorf("probes: %w", err)
+	}
+	if !chain.Learns() {
+		return chain, nil
 	}
 	err = results.ReadSamples(dir, func(s *results.Sample) error {
 		chain.Learn(s)

@@ -210,6 +210,17 @@ func (c *Chain) Learn(s *results.Sample) {
 	}
 }
 
+// Learns reports whether any probe of the chain learns from the whole run (so the
+// whole-run pass must show it every sample before judging).
+func (c *Chain) Learns() bool {
+	for _, np := range c.probes {
+		if _, ok := np.p.(batchProbe); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // Freeze ends learning: probes fit what they learnt and judge with it from now on.
 func (c *Chain) Freeze() {
 	for _, np := range c.probes {

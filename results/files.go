@@ -35,6 +35,7 @@ type Writer struct {
 	n       int64
 	stop    chan struct{}
 	stopped chan struct{}
+	line    []byte // the line being encoded, reused
 }
 
 // CreateWriter creates dir (and parents) and a new samples file in it.
@@ -75,20 +76,17 @@ func (w *Writer) flushLoop(every time.Duration) {
 // Write appends one sample. The first I/O error is kept and returned by every later
 // call and by Close.
 func (w *Writer) Write(s *Sample) error {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("encode sample %d: %w", s.Seq, err)
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err != nil {
 		return w.err
 	}
-	if _, err := w.bw.Write(b); err != nil {
-		w.err = fmt.Errorf("write samples: %w", err)
-		return w.err
+	b, err := AppendSample(w.line[:0], s)
+	if err != nil {
+		return fmt.Errorf("encode sample %d: %w", s.Seq, err)
 	}
-	if err := w.bw.WriteByte('\n'); err != nil {
+	w.line = append(b, '\n')
+	if _, err := w.bw.Write(w.line); err != nil {
 		w.err = fmt.Errorf("write samples: %w", err)
 		return w.err
 	}

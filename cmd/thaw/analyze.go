@@ -32,10 +32,11 @@ func (a *analysisOptions) addFlags(cmd *cobra.Command) {
 // finish settles how a run is finished: whether every sample is judged again (and
 // with which probes), and whether the report files are rendered.
 type finish struct {
-	judge  bool
-	probes []probes.Spec
-	render bool
-	junit  string // receives the threshold verdicts when set
+	judge   bool
+	probes  []probes.Spec
+	learned *probes.Chain // a chain that learnt every sample as it was written
+	render  bool
+	junit   string // receives the threshold verdicts when set
 }
 
 // finishRun runs the whole-run pass (package analysis) over dir: final verdicts,
@@ -47,7 +48,7 @@ func finishRun(dir string, meta *results.Summary, a analysisOptions, f finish) (
 		return nil, false, usageErr(err)
 	}
 	sum, err := analysis.Finish(dir, meta, analysis.Options{
-		Judge: f.judge, Probes: f.probes, Catalog: &cat, MonthlyInvocations: a.monthlyInvocations,
+		Judge: f.judge, Probes: f.probes, Learned: f.learned, Catalog: &cat, MonthlyInvocations: a.monthlyInvocations,
 		Render: f.render, Version: versionString(),
 	})
 	if errors.Is(err, analysis.ErrThresholds) {

@@ -32,18 +32,19 @@ type recorder struct {
 	failedRun int
 	lastErr   string
 
-	watcher   *threshold.Watcher // abort_on_fail thresholds (may watch none)
+	watcher   *threshold.Watcher                  // abort_on_fail thresholds (may watch none)
+	learner   interface{ Learn(*results.Sample) } // the whole-run pass's chain, learning as samples are written
 	started   time.Time
 	lastCheck time.Time
 }
 
-func newRecorder(dir string, watcher *threshold.Watcher) (*recorder, error) {
+func newRecorder(dir string, watcher *threshold.Watcher, learner interface{ Learn(*results.Sample) }) (*recorder, error) {
 	w, err := results.CreateWriter(dir, results.DefaultFlushInterval)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
-	return &recorder{w: w, agg: results.NewAggregator(), watcher: watcher, started: now, lastCheck: now}, nil
+	return &recorder{w: w, agg: results.NewAggregator(), watcher: watcher, learner: learner, started: now, lastCheck: now}, nil
 }
 
 // Record implements scenarios.Sink.
@@ -52,6 +53,7 @@ func (r *recorder) Record(s *results.Sample) error {
 	if err := r.w.Write(s); err != nil {
 		return err
 	}
+	r.learner.Learn(s)
 	if err := r.watchReachability(s); err != nil {
 		return err
 	}

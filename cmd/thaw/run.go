@@ -120,7 +120,13 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if dir == "" {
 		dir = filepath.Join("results", fmt.Sprintf("%s-%s", sc.Name, time.Now().UTC().Format("20060102T150405Z")))
 	}
-	rec, err := newRecorder(dir, threshold.NewWatcher(ts))
+	// The whole-run pass's chain learns each sample as it is written (a few bytes
+	// each), so the pass need not read the file twice.
+	final, err := probes.NewChain(probeSpecs(sc.Probes))
+	if err != nil {
+		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
+	}
+	rec, err := newRecorder(dir, threshold.NewWatcher(ts), final)
 	if err != nil {
 		return abortErr(err)
 	}
@@ -162,7 +168,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	}
 	// The whole-run pass: every sample judged again with all of the run in view (the
 	// online verdicts were provisional), then every figure from the final verdicts.
-	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, probes: probeSpecs(sc.Probes), render: !o.noReport, junit: o.junit})
+	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,200 @@
+package results
+
+import (
+	"errors"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// AppendSample appends s as one line of samples.ndjson (without the newline): the JSON
+// object encoding/json would write, with the same field names, except that fields
+// holding their zero value are left out (a decoder gives them back as zero). It uses
+// no reflection and allocates nothing when b has room, so the hot path can afford
+// it. NaN and infinite durations are an error.
+func AppendSample(b []byte, s *Sample) ([]byte, error) {
+	e := encoder{b: append(b, '{')}
+	e.int("seq", s.Seq)
+	e.str("request_id", s.RequestID)
+	e.str("phase", s.Phase)
+	e.time("scheduled", s.Scheduled)
+	e.time("start", s.Start)
+	e.num("latency_ms", s.LatencyMS)
+	e.num("intended_latency_ms", s.IntendedLatencyMS)
+	e.num("ttfb_ms", s.TTFBMS)
+	e.num("dns_ms", s.DNSMS)
+	e.num("connect_ms", s.ConnectMS)
+	e.num("tls_ms", s.TLSMS)
+	e.flag("conn_reused", s.ConnReused)
+	e.num("idle_before_ms", s.IdleBeforeMS)
+	e.int("in_flight", int64(s.InFlight))
+	e.int("status", int64(s.Status))
+	e.str("error", s.Error)
+	e.str("error_detail", s.ErrorDetail)
+	e.str("class", string(s.Class))
+	e.str("kind", s.Kind)
+	e.str("decided_by", s.DecidedBy)
+	e.num("confidence", s.Confidence)
+	e.str("instance", s.Instance)
+	e.num("init_ms", s.InitMS)
+	e.num("billed_ms", s.BilledMS)
+	e.num("max_memory_mb", s.MaxMemoryMB)
+	e.num("platform_duration_ms", s.PlatformDurMS)
+	if ev := s.Evidence; ev != nil && (len(ev.Headers) > 0 || ev.Body != "" || ev.Log != "" || len(ev.Reasons) > 0) {
+		e.key("evidence")
+		e.b = append(e.b, '{')
+		e.strMap("headers", ev.Headers)
+		e.str("body", ev.Body)
+		e.str("log", ev.Log)
+		e.strMap("reasons", ev.Reasons)
+		e.b = append(e.b, '}')
+	}
+	e.b = append(e.b, '}')
+	return e.b, e.err
+}
+
+// errNotFinite is the error for a NaN or infinite number, which JSON cannot hold.
+var errNotFinite = errors.New("encode sample: NaN or infinite number")
+
+// encoder writes one JSON object's members into b.
+type encoder struct {
+	b   []byte
+	err error
+}
+
+func (e *encoder) key(k string) {
+	if len(e.b) > 0 && e.b[len(e.b)-1] != '{' {
+		e.b = append(e.b, ',')
+	}
+	e.b = append(e.b, '"')
+	e.b = append(e.b, k...)
+	e.b = append(e.b, '"', ':')
+}
+
+func (e *encoder) int(k string, v int64) {
+	if v != 0 {
+		e.key(k)
+		e.b = strconv.AppendInt(e.b, v, 10)
+	}
+}
+
+func (e *encoder) flag(k string, v bool) {
+	if v {
+		e.key(k)
+		e.b = append(e.b, "true"...)
+	}
+}
+
+// num writes a float as encoding/json does: shortest representation, exponent form
+// only for very small or very large magnitudes.
+func (e *encoder) num(k string, v float64) {
+	if v == 0 {
+		return
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		e.err = errNotFinite
+		return
+	}
+	e.key(k)
+	format := byte('f')
+	if a := math.Abs(v); a < 1e-6 || a >= 1e21 {
+		format = 'e'
+	}
+	e.b = strconv.AppendFloat(e.b, v, format, -1, 64)
+}
+
+func (e *encoder) time(k string, t time.Time) {
+	if t.IsZero() {
+		return
+	}
+	e.key(k)
+	e.b = append(e.b, '"')
+	e.b = t.AppendFormat(e.b, time.RFC3339Nano)
+	e.b = append(e.b, '"')
+}
+
+func (e *encoder) str(k, v string) {
+	if v == "" {
+		return
+	}
+	e.key(k)
+	e.b = appendQuoted(e.b, v)
+}
+
+// strMap writes a map of strings with sorted keys (as encoding/json does).
+func (e *encoder) strMap(k string, m map[string]string) {
+	if len(m) == 0 {
+		return
+	}
+	e.key(k)
+	keys := make([]string, 0, len(m))
+	for mk := range m {
+		keys = append(keys, mk)
+	}
+	slices.Sort(keys)
+	e.b = append(e.b, '{')
+	for i, mk := range keys {
+		if i > 0 {
+			e.b = append(e.b, ',')
+		}
+		e.b = appendQuoted(e.b, mk)
+		e.b = append(e.b, ':')
+		e.b = appendQuoted(e.b, m[mk])
+	}
+	e.b = append(e.b, '}')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendQuoted appends s as a JSON string: quotes, backslashes and control characters
+// escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (as
+// encoding/json does, so the line is also valid JavaScript).
+func appendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,126 @@
+package results_test
+
+import (
+	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+)
+
+// randomSample fills every field, leaving some at their zero value.
+func randomSample(r *rand.Rand) results.Sample {
+	f := func() float64 {
+		switch r.IntN(4) {
+		case 0:
+			return 0
+		case 1:
+			return math.Round(r.Float64()*1e6) / 1000
+		case 2:
+			return r.Float64() * 1e-8 // exponent form
+		}
+		return r.NormFloat64() * 1e4
+	}
+	str := func() string {
+		alphabet := []string{"", "a", "\"", "\\", "\n", "\t", "\x01", "é", "\u2028", "\xff", "<>&", "日本"}
+		var b strings.Builder
+		for range r.IntN(6) {
+			b.WriteString(alphabet[r.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	at := time.Date(2026, 12, 1, 10, 0, 0, r.IntN(1e9), time.UTC)
+	s := results.Sample{Seq: r.Int64N(1e9), RequestID: str(), Phase: str(), Scheduled: at, Start: at.Add(time.Duration(r.IntN(1e6))),
+		LatencyMS: f(), IntendedLatencyMS: f(), TTFBMS: f(), DNSMS: f(), ConnectMS: f(), TLSMS: f(), ConnReused: r.IntN(2) == 0,
+		IdleBeforeMS: f(), InFlight: r.IntN(3), Status: []int{0, 200, 503}[r.IntN(3)], Error: str(), ErrorDetail: str(),
+		Class: results.Class(str()), Kind: str(), DecidedBy: str(), Confidence: f(), Instance: str(), InitMS: f(),
+		BilledMS: f(), MaxMemoryMB: f(), PlatformDurMS: f()}
+	if r.IntN(3) > 0 {
+		s.Evidence = &results.Evidence{Body: str(), Log: str()}
+		if r.IntN(2) == 0 {
+			s.Evidence.Headers = map[string]string{"X-B": str(), "X-A": str()}
+			s.Evidence.Reasons = map[string]string{"marker": str(), "latency": str()}
+		}
+	}
+	if r.IntN(5) == 0 {
+		s.Scheduled = time.Time{}
+	}
+	return s
+}
+
+// TestAppendSampleRoundTrip: what AppendSample writes decodes to the same sample as
+// encoding/json's own encoding does.
+func TestAppendSampleRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 5000 {
+		s := randomSample(r)
+		line, err := results.AppendSample(nil, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !json.Valid(line) {
+			t.Fatalf("sample %d: invalid JSON %q", i, line)
+		}
+		std, err := json.Marshal(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got, want results.Sample
+		if err := json.Unmarshal(line, &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(std, &want); err != nil {
+			t.Fatal(err)
+		}
+		if want.Evidence != nil && want.Evidence.Body == "" && want.Evidence.Log == "" && len(want.Evidence.Headers) == 0 && len(want.Evidence.Reasons) == 0 {
+			want.Evidence = nil // an empty evidence is left out
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("sample %d differs after a round trip:\n got %+v\nwant %+v\nline %s", i, got, want, line)
+		}
+	}
+}
+
+func TestAppendSampleOmitsZeroAndRefusesNaN(t *testing.T) {
+	line, err := results.AppendSample(nil, &results.Sample{Seq: 3, Class: results.Warm, LatencyMS: 1.5})
+	if err != nil || string(line) != `{"seq":3,"latency_ms":1.5,"class":"warm"}` {
+		t.Fatalf("got %s, %v", line, err)
+	}
+	if _, err := results.AppendSample(nil, &results.Sample{LatencyMS: math.NaN()}); err == nil {
+		t.Fatal("NaN encoded without an error")
+	}
+}
+
+func BenchmarkAppendSample(b *testing.B) {
+	s := benchSample()
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = results.AppendSample(buf[:0], &s)
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkJSONMarshalSample(b *testing.B) {
+	s := benchSample()
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		out, _ := json.Marshal(&s)
+		n = len(out)
+	}
+	b.SetBytes(int64(n))
+}
+
+func benchSample() results.Sample {
+	at := time.Date(2026, 12, 1, 10, 0, 0, 123456789, time.UTC)
+	return results.Sample{Seq: 123456, RequestID: "a1b2c3d4-000123", Phase: "steady", Scheduled: at, Start: at,
+		LatencyMS: 1.234, IntendedLatencyMS: 1.3, TTFBMS: 1.1, ConnReused: true, IdleBeforeMS: 12.5, InFlight: 3,
+		Status: 200, Class: results.Warm, Kind: results.KindWarm, DecidedBy: "marker", Confidence: 1, Instance: "i-7",
+		Evidence: &results.Evidence{Headers: map[string]string{"X-Thaw-Instance": "i-7", "X-Thaw-Cold": "false"},
+			Body: `{"ok":true}`, Reasons: map[string]string{"marker": "cold flag false in header X-Thaw-Cold"}}}
+}
