@@ -124,3 +124,17 @@ func benchSample() results.Sample {
 		Evidence: &results.Evidence{Headers: map[string]string{"X-Thaw-Instance": "i-7", "X-Thaw-Cold": "false"},
 			Body: `{"ok":true}`, Reasons: map[string]string{"marker": "cold flag false in header X-Thaw-Cold"}}}
 }
+
+func BenchmarkDecodeSample(b *testing.B) {
+	s := benchSample()
+	line, _ := results.AppendSample(nil, &s)
+	var data []byte
+	for range 1000 {
+		data = append(append(data, line...), '\n')
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = results.DecodeSamples(strings.NewReader(string(data)), "bench", func(*results.Sample) error { return nil })
+	}
+}
