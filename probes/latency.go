@@ -21,11 +21,12 @@ import (
 //     empty gap between them at least min_gap (default 1.5) times the wider group's
 //     spread: each group tight relative to the gap (a slow tail that thins out
 //     continuously, as on a starved host, has no such gap);
-//   - the slow group must be explained by what causes cold starts: it holds only the
-//     run's first calls, or it comes after longer idle gaps than the fast group (a
-//     one-sided Mann–Whitney rank test on the planned idle gap, p ≤ 0.05, with an AUC
-//     of at least 0.75). A slow group that comes after short gaps as often as after
-//     long ones (a cache miss, a slow dependency) is a warm mode, not cold starts.
+//   - the slow group must be explained by what causes cold starts: it comes after
+//     longer idle gaps than the fast group (a one-sided Mann–Whitney rank test on the
+//     planned idle gap of calls sent with nothing else in flight, gaps within 25 % of
+//     each other ranked equal, p ≤ 0.05, with an AUC of at least 0.75). A slow group that comes after short gaps as often as
+//     after long ones (a cache miss, a slow dependency) is a warm mode, not cold
+//     starts; a run's first call alone is no evidence either way.
 //
 // Otherwise the probe abstains and says why. Each sample's verdict is its posterior
 // under two Student-t components (location and spread of each group, mixing weight

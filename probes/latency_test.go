@@ -3,6 +3,7 @@ package probes_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/results"
@@ -76,5 +77,35 @@ func TestLatencyOnline(t *testing.T) {
 	correct, _, unknown := score(ss[100:], truth[100:])
 	if acc := float64(correct) / 300; acc < 0.97 {
 		t.Errorf("online accuracy after warm-up %.4f < 0.97 (unknown %d)", acc, unknown)
+	}
+}
+
+// TestLatencyStallStaysWarm: in a 16-call sweep, one warm call slowed 40× by a stall
+// (after a short gap, like its warm neighbours) must not join the cold group just
+// because that split leaves a wider gap: the idle gap explains the cold starts alone.
+func TestLatencyStallStaysWarm(t *testing.T) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var ss []results.Sample
+	add := func(idleMS, serverMS float64) {
+		ss = append(ss, results.Sample{Seq: int64(len(ss)), Start: at, Status: 200, IdleBeforeMS: idleMS,
+			InFlight: 1, TTFBMS: serverMS, LatencyMS: serverMS + 0.1, ConnReused: true})
+		at = at.Add(time.Second)
+	}
+	for i := range 8 {
+		add(100+float64(i), 0.5+0.02*float64(i)) // warm
+		add(1300+float64(i), 300+float64(i))     // cold
+	}
+	ss[4].TTFBMS, ss[4].LatencyMS = 20, 20.1 // a warm call (after 100 ms) stalled
+	if err := probes.Reclassify(ss, latencyOnly); err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range ss {
+		want := results.Warm
+		if i%2 == 1 {
+			want = results.Cold
+		}
+		if s.Class != want {
+			t.Errorf("sample %d (idle %.0f ms, server %.1f ms): %s, want %s (%s)", i, s.IdleBeforeMS, s.TTFBMS, s.Class, want, s.Evidence.Reasons["latency"])
+		}
 	}
 }

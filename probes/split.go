@@ -64,8 +64,9 @@ func groupOf(xs []float64) group {
 const maxCuts = 5
 
 // splitModel tries the widest gaps between sorted server times as the boundary and
-// keeps the best separated split (Ashman's D) that passes every check; when none does,
-// the reason is the widest gap's.
+// keeps, of the splits that pass every check, the one the idle gap explains best (AUC),
+// then the best separated (Ashman's D); when none passes, the reason is the widest
+// gap's.
 func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 	xs := make([]float64, len(os))
 	for i, o := range os {
@@ -78,9 +79,9 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 		return nil, "not bimodal: all server times alike"
 	}
 	var (
-		best      *latencyModel
-		bestD     float64
-		why, why1 string
+		best                *latencyModel
+		bestD, bestAUC, auc float64
+		why, why1           string
 	)
 	for _, c := range cands {
 		if c.width <= 0 {
@@ -106,14 +107,18 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 		case tight < p.minGap:
 			why = fmt.Sprintf("not bimodal: no clear gap between fast and slow (gap %.2f× the fast group's spread < %.2f×)", tight, p.minGap)
 		default:
-			if ok, reason := supported(os, isCold, ratio); !ok {
-				why = reason
+			var ok bool
+			if ok, auc, why = supported(os, isCold, ratio); ok {
+				why = ""
 			}
 		}
 		if why1 == "" {
 			why1 = why
 		}
-		if why != "" || (best != nil && d <= bestD) {
+		// The split the idle gap explains best wins (a stall that slowed one warm call
+		// must not join the cold group because it widens the gap), then the better
+		// separated.
+		if why != "" || (best != nil && (auc < bestAUC || (auc == bestAUC && d <= bestD))) {
 			continue
 		}
 		f := mixFit{
@@ -123,7 +128,7 @@ func (p *latency) splitModel(os []obs) (*latencyModel, string) {
 		}
 		bucketWeights(&f, os, isCold)
 		small := float64(min(w.n, h.n))
-		best, bestD = &latencyModel{fit: f, maxConf: 1 - 0.5/(1+small), method: "clear split"}, d
+		best, bestD, bestAUC = &latencyModel{fit: f, maxConf: 1 - 0.5/(1+small), method: "clear split"}, d, auc
 	}
 	if best == nil {
 		if why1 == "" {
@@ -177,49 +182,53 @@ func bucketWeights(f *mixFit, os []obs, isCold []bool) {
 }
 
 // supported reports whether the slow group is explained by what causes cold starts:
-// it holds only a run's first calls (no idle gap known: nothing ran before), or it
-// comes after longer idle gaps than the fast group (a one-sided rank test,
-// p ≤ supportAlpha).
-func supported(os []obs, isCold []bool, ratio float64) (bool, string) {
-	nCold, firsts := 0, 0
-	for i, o := range os {
+// it comes after longer idle gaps than the fast group (a one-sided rank test,
+// p ≤ supportAlpha, effect at least supportAUC).
+func supported(os []obs, isCold []bool, ratio float64) (bool, float64, string) {
+	nCold := 0
+	for i := range os {
 		if isCold[i] {
 			nCold++
-			if o.idleMS < 0 {
-				firsts++
-			}
 		}
 	}
 	if nCold == 0 || nCold == len(os) {
-		return false, "not bimodal: one group only"
+		return false, 0, "not bimodal: one group only"
 	}
-	if firsts == nCold {
-		return true, ""
-	}
-	// Only a call sent with nothing else in flight saw a true idle gap: behind a slow
-	// call still running, the gap since the last response grows with the slowness, so
-	// it would support any slow group (so would concurrency, for the same reason).
+	// Only a call sent with nothing else in flight, after a known gap, saw a true idle
+	// gap: behind a slow call still running, the gap since the last response grows
+	// with the slowness, so it would support any slow group (so would concurrency, for
+	// the same reason). A run's first call has no gap to go by.
 	var idle []float64
 	var cold []bool
 	for i, o := range os {
-		if o.inFlight > 1 {
+		if o.inFlight > 1 || o.idleMS < 0 {
 			continue
 		}
-		v := float64(o.idleMS)
-		if o.idleMS < 0 {
-			v = math.Inf(1) // a first call: nothing was warm before it
-		}
-		idle, cold = append(idle, v), append(cold, isCold[i])
+		idle, cold = append(idle, idleBin(float64(o.idleMS))), append(cold, isCold[i])
 	}
 	pv, auc := 1.0, 0.5
 	if len(idle) > 1 && varies(idle) && slices.Contains(cold, true) && slices.Contains(cold, false) {
 		pv, auc = rankTest(idle, cold)
 	}
 	if pv <= supportAlpha && auc >= supportAUC {
-		return true, ""
+		return true, auc, ""
 	}
-	return false, fmt.Sprintf("not cold starts: the slow group (%d of %d, %.1f× the fast one) does not come after longer idle gaps than the fast one (p=%.2f, AUC %.2f): a slow warm mode",
+	return false, auc, fmt.Sprintf("not cold starts: the slow group (%d of %d, %.1f× the fast one) does not come after longer idle gaps than the fast one (p=%.2f, AUC %.2f): a slow warm mode",
 		nCold, len(os), ratio, math.Min(pv, 1), auc)
+}
+
+// idleBinWidth is the ratio of neighbouring idle-gap bins: gaps closer than this are
+// ranked as equal. Planned intervals differ by more, while a starved host's oversleep
+// (which also slows the call that follows) stays within one: without it, the calls a
+// stall slowed would look as if they came after longer gaps.
+const idleBinWidth = 1.25
+
+// idleBin is the idle gap's bin on a logarithmic grid (gaps under 1 ms share bin 0).
+func idleBin(ms float64) float64 {
+	if ms < 1 {
+		return 0
+	}
+	return 1 + math.Floor(math.Log(ms)/math.Log(idleBinWidth))
 }
 
 // varies reports whether v holds two different values.
