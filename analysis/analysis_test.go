@@ -1,0 +1,116 @@
+package analysis_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/thaw-dev/thaw/analysis"
+	"github.com/thaw-dev/thaw/probes"
+	"github.com/thaw-dev/thaw/results"
+)
+
+// sweep is a 16-call idle sweep: warm calls (0.5 ms) after 100 ms, cold ones (300 ms)
+// after 1300 ms, every verdict still unknown (as provisional verdicts can be); one
+// warm call carries a verdict from an outside judge.
+func sweep() ([]results.Sample, []bool) {
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var ss []results.Sample
+	var cold []bool
+	for i := range 16 {
+		c := i%2 == 1
+		idle, server := 100.0+float64(i), 0.5+0.01*float64(i)
+		if c {
+			idle, server = 1300+float64(i), 300+float64(i)
+		}
+		ss = append(ss, results.Sample{Seq: int64(i), RequestID: "r", Phase: "sweep", Start: at, Status: 200,
+			IdleBeforeMS: idle, InFlight: 1, TTFBMS: server, LatencyMS: server + 0.1, Class: results.Unknown})
+		cold = append(cold, c)
+		at = at.Add(2 * time.Second)
+	}
+	// an outside judge's verdict (in a phase of its own, so the keep-alive evidence
+	// stays clean) is kept
+	ss[2].Class, ss[2].DecidedBy, ss[2].Phase = results.Cold, "k6", "ingested"
+	cold[2] = true
+	return ss, cold
+}
+
+func meta() *results.Summary {
+	return &results.Summary{Scenario: "sweep", ThresholdExprs: []string{"cold_rate < 10%"},
+		Phases: []results.PhaseSummary{results.PhaseOf("sweep", results.PhaseInfo{Workload: "idle"})}}
+}
+
+// TestFinish: the pass gives final verdicts, rewrites the samples with them, and every
+// figure (counts, keep-alive, thresholds) uses them; a chain that learnt the samples
+// as they were written gives the same answer without the first read.
+func TestFinish(t *testing.T) {
+	specs := []probes.Spec{{Name: "latency"}}
+	tests := []struct {
+		name    string
+		learned bool
+	}{{"two reads", false}, {"learnt while recording", true}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ss, truth := sweep()
+			if _, err := results.WriteRun(dir, *meta(), results.SliceSamples(ss)); err != nil {
+				t.Fatal(err)
+			}
+			o := analysis.Options{Judge: true, Probes: specs}
+			if tc.learned {
+				chain, err := probes.NewChain(specs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range ss {
+					chain.Learn(&ss[i])
+				}
+				o.Learned = chain
+			}
+			sum, err := analysis.Finish(dir, meta(), o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := results.LoadSamples(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, s := range got {
+				if (s.Class == results.Cold) != truth[i] || s.Class == results.Unknown {
+					t.Errorf("sample %d: %s (decided by %q), want cold=%v", i, s.Class, s.DecidedBy, truth[i])
+				}
+			}
+			if got[2].DecidedBy != "k6" {
+				t.Errorf("the outside verdict was replaced: decided by %q", got[2].DecidedBy)
+			}
+			if sum.Totals.Cold != 9 || sum.Totals.Warm != 7 || sum.Totals.Unknown != 0 {
+				t.Errorf("summary cold %d warm %d unknown %d, want 9 7 0", sum.Totals.Cold, sum.Totals.Warm, sum.Totals.Unknown)
+			}
+			if ka := sum.KeepAlive; ka == nil || ka.LowMS < 100 || ka.HighMS < 1300 {
+				t.Errorf("keep-alive %+v: want an estimate between the warm and cold gaps", ka)
+			}
+			if len(sum.Thresholds) != 1 || sum.Thresholds[0].Pass || analysis.Passed(sum) {
+				t.Errorf("thresholds %+v: cold_rate < 10%% must fail on the final verdicts", sum.Thresholds)
+			}
+			onDisk, err := results.ReadSummary(dir)
+			if err != nil || onDisk.Totals.Cold != 9 {
+				t.Errorf("summary.json: %v, cold %v", err, onDisk)
+			}
+		})
+	}
+}
+
+// TestFinishKeepsVerdictsWithoutJudge: without Judge the verdicts in the file stand.
+func TestFinishKeepsVerdictsWithoutJudge(t *testing.T) {
+	dir := t.TempDir()
+	ss, _ := sweep()
+	if _, err := results.WriteRun(dir, *meta(), results.SliceSamples(ss)); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := analysis.Finish(dir, meta(), analysis.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Totals.Cold != 1 || sum.Totals.Unknown != 15 {
+		t.Errorf("cold %d unknown %d, want the file's 1 and 15", sum.Totals.Cold, sum.Totals.Unknown)
+	}
+}
