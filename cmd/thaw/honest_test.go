@@ -5,7 +5,9 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -111,5 +113,40 @@ phases:
 	if tot.ErrorsByKind[results.ErrRefused] == 0 || tot.Latency.Count != 0 {
 		t.Errorf("refused %d, latency count %d: refused calls must be counted by kind and stay out of latency",
 			tot.ErrorsByKind[results.ErrRefused], tot.Latency.Count)
+	}
+}
+
+// TestReportRebuildsMissingSummary: a run directory whose summary.json is gone (or
+// corrupt) gets it back from samples.ndjson and scenario.yaml.
+func TestReportRebuildsMissingSummary(t *testing.T) {
+	srv := httptest.NewServer(delayHandler(0))
+	defer srv.Close()
+	dir := runScenarioOK(t, fmt.Sprintf(`
+version: 1
+name: rebuild
+target: {url: %q}
+thresholds: ["error_rate < 1%%"]
+phases:
+  - {name: seq, concurrency: {workers: 2, iterations: 30}}
+`, srv.URL))
+	want := readSummary(t, dir).Totals
+	for _, damage := range []string{"missing", "corrupt"} {
+		path := filepath.Join(dir, results.SummaryFile)
+		if damage == "missing" {
+			if err := os.Remove(path); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCLI(t, "report", dir)
+		if code != exitOK || !strings.Contains(stderr, "rebuilding the summary") {
+			t.Fatalf("%s summary: thaw report exit %d: %s", damage, code, stderr)
+		}
+		sum := readSummary(t, dir)
+		if sum.Scenario != "rebuild" || sum.Totals.Count != want.Count || sum.Totals.Latency.P50 != want.Latency.P50 ||
+			len(sum.Phases) != 1 || sum.Phases[0].Workload != "concurrency" || len(sum.Thresholds) != 1 {
+			t.Errorf("%s summary rebuilt as %+v, want the run's", damage, sum)
+		}
 	}
 }
