@@ -89,7 +89,23 @@ type namedProbe struct {
 // implements the runner's Classifier. It is not safe for concurrent use: the runner
 // calls Classify from one goroutine, in completion order.
 type Chain struct {
-	probes []namedProbe
+	probes      []namedProbe
+	provisional bool // online: verdicts only, no reasons (see Provisional)
+}
+
+// terser is a probe that can skip the work of wording its reasons.
+type terser interface{ terse() }
+
+// Provisional makes the chain cheap enough for the hot path: it still decides each
+// sample (for the live progress line, abort_on_fail and the idle search) but records
+// no reasons, since the whole-run pass judges every sample again and words them then.
+func (c *Chain) Provisional() {
+	c.provisional = true
+	for _, np := range c.probes {
+		if t, ok := np.p.(terser); ok {
+			t.terse()
+		}
+	}
 }
 
 // NewChain builds the chain; an empty specs means DefaultSpecs. An unknown probe, a
@@ -131,11 +147,13 @@ func NewChain(specs []Spec) (*Chain, error) {
 // platform figures when a probe finds them); every probe's reason is kept in
 // s.Evidence.Reasons. A failed request without a response stays unknown.
 func (c *Chain) Classify(s *results.Sample) {
-	if s.Evidence == nil {
-		s.Evidence = &results.Evidence{}
-	}
-	if s.Evidence.Reasons == nil {
-		s.Evidence.Reasons = map[string]string{}
+	if !c.provisional {
+		if s.Evidence == nil {
+			s.Evidence = &results.Evidence{}
+		}
+		if s.Evidence.Reasons == nil {
+			s.Evidence.Reasons = map[string]string{}
+		}
 	}
 	if s.Class == "" {
 		s.Class = results.Unknown
@@ -146,7 +164,7 @@ func (c *Chain) Classify(s *results.Sample) {
 			kind = "no status"
 		}
 		for _, np := range c.probes {
-			s.Evidence.Reasons[np.name] = "no response (" + kind + ")"
+			c.reason(s, np.name, "no response ("+kind+")")
 		}
 		s.Class = results.Unknown
 		return
@@ -154,13 +172,20 @@ func (c *Chain) Classify(s *results.Sample) {
 	decided := false
 	for _, np := range c.probes {
 		v := np.p.judge(s)
-		s.Evidence.Reasons[np.name] = v.Reason
+		c.reason(s, np.name, v.Reason)
 		applyFacts(s, v)
 		if decided || !v.decided() {
 			continue
 		}
 		decided = true
 		s.Class, s.Kind, s.DecidedBy, s.Confidence = v.Class, v.Kind, np.name, v.Confidence
+	}
+}
+
+// reason records why a probe decided or abstained, unless the chain is provisional.
+func (c *Chain) reason(s *results.Sample, probe, why string) {
+	if !c.provisional {
+		s.Evidence.Reasons[probe] = why
 	}
 }
 
@@ -182,6 +207,9 @@ func applyFacts(s *results.Sample, v verdict) {
 		s.PlatformDurMS = v.PlatformDurMS
 	}
 	if v.Log != "" {
+		if s.Evidence == nil {
+			s.Evidence = &results.Evidence{}
+		}
 		s.Evidence.Log = v.Log
 	}
 }

@@ -45,3 +45,22 @@ func BenchmarkReclassify(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkClassifyProvisional is the online chain as thaw run uses it: verdicts
+// without reasons (the whole-run pass words them).
+func BenchmarkClassifyProvisional(b *testing.B) {
+	ss, _ := synth{n: 5000, cold: 250, warmMS: 2, initMS: 40, sigma: 0.2, seed: 9}.samples()
+	c, err := probes.NewChain(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Provisional()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		s := ss[i%len(ss)]
+		s.Evidence = nil
+		c.Classify(&s)
+		i++
+	}
+}

@@ -35,9 +35,9 @@ import (
 //
 // In the whole-run pass (learn, freeze) the probe decides once on all of the run.
 // Online it keeps a rolling window of the last `window` samples and decides again
-// every `refit` new samples or every 10 % of the window, whichever is more; while the
-// data shows no two groups the interval doubles up to one window, so the cost per
-// sample stays small. Online verdicts are provisional.
+// every `refit` new samples or every 10 % of the window, whichever is more, and the
+// interval doubles after each decision up to one window, so the cost per sample stays
+// small. Online verdicts are provisional.
 type latency struct {
 	minSamples, window, refit int
 	minD, minRatio, minGap    float64
@@ -47,7 +47,10 @@ type latency struct {
 	model                     *latencyModel
 	whyNot                    string
 	frozen                    bool // whole-run pass: decided on the whole run
+	quiet                     bool // provisional chain: no reasons worded
 }
+
+func (p *latency) terse() { p.quiet = true }
 
 // obs is what the latency probe keeps of one sample: a few bytes, so the whole-run
 // pass holds millions.
@@ -118,12 +121,10 @@ func (p *latency) refitNow() {
 	p.sinceFit = 0
 	p.fits++
 	p.model, p.whyNot = p.decide(p.obs)
-	if p.model != nil {
-		p.backoff = 0
-	} else {
-		n := len(p.obs)
-		p.backoff = min(max(2*p.backoff, p.refit, n/10), p.window)
-	}
+	// Online verdicts are provisional (the whole-run pass decides again), so the
+	// interval between decisions doubles up to one window whatever they found: the
+	// cost per sample stays small on long runs.
+	p.backoff = min(max(2*p.backoff, p.refit, len(p.obs)/10), p.window)
 }
 
 func (p *latency) judge(s *results.Sample) verdict {
@@ -147,6 +148,9 @@ func (p *latency) judge(s *results.Sample) verdict {
 		v = verdict{Class: results.Cold, Kind: results.KindCold, Confidence: math.Min(post, m.maxConf)}
 	}
 	v.Confidence = math.Max(v.Confidence, 0.5)
+	if p.quiet {
+		return v
+	}
 	v.Reason = fmt.Sprintf("server %.2f ms; %s: warm ~%.2f ms, cold ~%.2f ms (n %d); P(cold)=%.3f",
 		s.ServerMS(), m.method, math.Exp(m.fit.warm.mu), math.Exp(m.fit.cold.mu), m.fit.n, post)
 	return v

@@ -108,6 +108,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if err != nil {
 		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
 	}
+	chain.Provisional() // the whole-run pass gives the verdicts users read
 	// Headers the probes' options name are kept as evidence without the user listing
 	// them again in keep_headers.
 	sc.Target.KeepHeaders = append(sc.Target.KeepHeaders, chain.EvidenceHeaders()...)
