@@ -1,11 +1,13 @@
 package cost_test
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/thaw-dev/thaw/report/cost"
 	"github.com/thaw-dev/thaw/results"
@@ -36,80 +38,6 @@ func stream(n int, s results.Sample) cost.Samples {
 
 func cents(usd float64) float64 { return math.Round(usd*100) / 100 }
 
-// TestPublishedExamples reproduces the worked examples on the providers' price pages,
-// to the cent, by streaming samples of the example's duration and projecting to the
-// example's monthly volume.
-func TestPublishedExamples(t *testing.T) {
-	tests := []struct {
-		name    string
-		source  string
-		pricing results.Pricing
-		sample  results.Sample
-		want    float64
-	}{
-		{
-			// https://aws.amazon.com/lambda/pricing/ (pricing example: 1536 MB on Arm,
-			// 3 million requests a month, 120 ms each): 540,000 GB-s × $0.0000133334 =
-			// $7.20 compute + 3M × $0.20/M = $0.60 requests = $7.80 (free tier not applied).
-			name:    "aws lambda arm64 1536MB 3M x 120ms",
-			source:  "https://aws.amazon.com/lambda/pricing/",
-			pricing: results.Pricing{Model: "aws-lambda", Arch: "arm64", MemoryMB: 1536, MonthlyInvocations: 3_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 120},
-			want:    7.80,
-		},
-		{
-			// https://cloud.google.com/functions/pricing-1stgen (example: 128 MB / 200 MHz,
-			// 10 million invocations a month, 300 ms each, free tier): invocations
-			// (10M − 2M) × $0.40/M = $3.20; 375,000 GB-s is under the 400,000 free;
-			// 600,000 GHz-s − 200,000 free = 400,000 × $0.00001 = $4.00; total $7.20.
-			name:    "gcp functions 1st gen 128MB 10M x 300ms free tier",
-			source:  "https://cloud.google.com/functions/pricing-1stgen",
-			pricing: results.Pricing{Model: "gcp-functions-gen1", MemoryMB: 128, FreeTier: true, MonthlyInvocations: 10_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 300},
-			want:    7.20,
-		},
-		{
-			// https://azure.microsoft.com/en-us/pricing/details/functions/ (Consumption
-			// plan pricing example: 512 MB observed memory, 3 million executions of 1 s,
-			// free grant): 1,500,000 GB-s − 400,000 = 1,100,000 × $0.000016 = $17.60;
-			// (3M − 1M) × $0.20/M = $0.40; total $18.00.
-			name:    "azure consumption 512MB 3M x 1s free grant",
-			source:  "https://azure.microsoft.com/en-us/pricing/details/functions/",
-			pricing: results.Pricing{Model: "azure-consumption", MemoryMB: 128, FreeTier: true, MonthlyInvocations: 3_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 1000, MaxMemoryMB: 512},
-			want:    18.00,
-		},
-		{
-			// https://developers.cloudflare.com/workers/platform/pricing/ (example: 15
-			// million requests a month, 7 ms CPU each): $5 subscription + (15M − 10M) ×
-			// $0.30/M = $1.50 + (105M − 30M) CPU ms × $0.02/M = $1.50; total $8.00.
-			name:    "cloudflare workers 15M x 7ms cpu",
-			source:  "https://developers.cloudflare.com/workers/platform/pricing/",
-			pricing: results.Pricing{Model: "cloudflare-workers", MonthlyInvocations: 15_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 7},
-			want:    8.00,
-		},
-	}
-	cat := catalog(t)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := cost.Estimate(cat, tt.pricing, stream(10, tt.sample))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := cents(c.MonthlyUSD); got != tt.want {
-				t.Errorf("monthly = $%.4f, want $%.2f (%s)", c.MonthlyUSD, tt.want, tt.source)
-			}
-			if c.BilledFrom != cost.FromPlatform {
-				t.Errorf("billed_from = %q, want platform", c.BilledFrom)
-			}
-			if !strings.Contains(c.Source, "2026-") {
-				t.Errorf("source %q lacks the date read", c.Source)
-			}
-		})
-	}
-}
-
 // TestDerivedFigures checks billing rules with figures worked by hand from the catalog
 // prices (not published examples).
 func TestDerivedFigures(t *testing.T) {
@@ -121,6 +49,16 @@ func TestDerivedFigures(t *testing.T) {
 		monthly       float64
 		wantBilledVia string
 	}{
+		{
+			// arm64, 1536 MB, 3M × 120 ms, no free tier (worked by hand; AWS publishes no
+			// such example): 540,000 GB-s × $0.0000133334 = $7.20 + $0.60.
+			name:          "lambda arm64 1536MB 120ms",
+			pricing:       results.Pricing{Model: "aws-lambda", Arch: "arm64", MemoryMB: 1536, MonthlyInvocations: 3_000_000},
+			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 120},
+			perMillion:    2.60,
+			monthly:       7.80,
+			wantBilledVia: cost.FromPlatform,
+		},
 		{
 			// x86_64 twin of the Lambda example: 540,000 GB-s × $0.0000166667 = $9.00 + $0.60.
 			name:          "lambda x86 1536MB 120ms",
@@ -176,12 +114,58 @@ func TestDerivedFigures(t *testing.T) {
 			wantBilledVia: cost.FromPlatform,
 		},
 		{
-			// Flex Consumption on demand: 2048 MB × 0.25 s × $0.000026 = $13.00/M + $0.40/M.
-			name:          "azure flex",
+			// Flex Consumption on demand, an isolated 250 ms call: billed the 1,000 ms
+			// minimum: 2 GB × 1 s × $0.000026 = $52.00/M + $0.40/M. No instance id, so
+			// each call is its own instance.
+			name:          "azure flex minimum",
 			pricing:       results.Pricing{Model: "azure-flex-consumption", MemoryMB: 2048},
 			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 250},
-			perMillion:    13.40,
+			perMillion:    52.40,
 			wantBilledVia: cost.FromPlatform,
+		},
+		{
+			// Flex rounds up to 100 ms past the minimum: 1,230 ms bills 1,300 ms:
+			// 2 GB × 1.3 s × $0.000026 = $67.60/M + $0.40/M.
+			name:          "azure flex 100ms steps",
+			pricing:       results.Pricing{Model: "azure-flex-consumption", MemoryMB: 2048},
+			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 1230},
+			perMillion:    68.00,
+			wantBilledVia: cost.FromPlatform,
+		},
+		{
+			// Cloud Run Tier 2 (europe-west2): compute 1.4×: (4.80 + 0.25) × 1.4 + 0.40.
+			name:          "cloud run tier 2",
+			pricing:       results.Pricing{Model: "gcp-cloud-run", MemoryMB: 512, VCPU: 1, Region: "europe-west2"},
+			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 130},
+			perMillion:    7.47,
+			wantBilledVia: cost.FromPlatform,
+		},
+		{
+			// Cloudflare bills CPU time: 5 ms reported of a 40 ms response: 5 ms ×
+			// $0.02/M CPU-ms = $0.0000001 + $0.30/M requests.
+			name:          "cloudflare cpu time",
+			pricing:       results.Pricing{Model: "cloudflare-workers"},
+			sample:        results.Sample{Status: 200, Class: results.Warm, TTFBMS: 40, CPUMS: 5},
+			perMillion:    0.40,
+			wantBilledVia: cost.FromCPU,
+		},
+		{
+			// Without cpu_ms, wall (server) time is priced: 40 ms × $0.02/M = $0.80/M +
+			// $0.30/M, labelled an upper bound.
+			name:          "cloudflare wall time upper bound",
+			pricing:       results.Pricing{Model: "cloudflare-workers"},
+			sample:        results.Sample{Status: 200, Class: results.Warm, TTFBMS: 40},
+			perMillion:    1.10,
+			wantBilledVia: cost.FromServerTime,
+		},
+		{
+			// A request the client gave up on after 1 s kept running to the function's
+			// 10 s timeout: 1 GB × 10 s × $0.0000166667 = $166.67/M + $0.20/M.
+			name:          "lambda timeout billed to the limit",
+			pricing:       results.Pricing{Model: "aws-lambda", MemoryMB: 1024, TimeoutMS: 10_000},
+			sample:        results.Sample{Error: results.ErrTimeout, LatencyMS: 1000, Class: results.Unknown},
+			perMillion:    166.87,
+			wantBilledVia: cost.FromServerTime,
 		},
 	}
 	cat := catalog(t)
@@ -273,8 +257,10 @@ func TestEstimateErrors(t *testing.T) {
 	if _, err := cost.Estimate(cat, results.Pricing{Model: "nope"}, stream(1, results.Sample{Status: 200})); err == nil || !strings.Contains(err.Error(), "aws-lambda") {
 		t.Errorf("unknown model: err = %v, want one listing known models", err)
 	}
-	if _, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(3, results.Sample{Error: results.ErrTimeout})); err == nil {
-		t.Error("no responses: want an error")
+	for _, s := range []results.Sample{{Error: results.ErrRefused}, {Status: 429, Error: results.ErrThrottled}} {
+		if _, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(3, s)); err == nil {
+			t.Errorf("only %s: nothing billed, want an error", s.Error)
+		}
 	}
 }
 
@@ -354,4 +340,115 @@ func FuzzParseCatalog(f *testing.F) {
 			t.Fatalf("parsed catalog fails validation: %v", verr)
 		}
 	})
+}
+
+func TestCheckPricing(t *testing.T) {
+	tests := []struct {
+		name   string
+		p      results.Pricing
+		fields string // the fields with a problem, in order
+	}{
+		{"good lambda", results.Pricing{Model: "aws-lambda", Arch: "arm64", MemoryMB: 512, Region: "us-east-1"}, ""},
+		{"typo in model", results.Pricing{Model: "aws-lamda"}, "model"},
+		{"unknown arch", results.Pricing{Model: "aws-lambda", Arch: "amd64"}, "arch"},
+		{"arch on a model without archs", results.Pricing{Model: "gcp-cloud-run", Arch: "arm64"}, "arch"},
+		{"unknown region", results.Pricing{Model: "gcp-cloud-run", Region: "mars-north1"}, "region"},
+		{"tier 2 region", results.Pricing{Model: "gcp-cloud-run", Region: "europe-west2"}, ""},
+		{"lambda memory too big", results.Pricing{Model: "aws-lambda", MemoryMB: 20480}, "memory_mb"},
+		{"flex memory not a size", results.Pricing{Model: "azure-flex-consumption", MemoryMB: 1024}, "memory_mb"},
+		{"no warm capacity", results.Pricing{Model: "cloudflare-workers", WarmInstances: 1}, "warm_instances"},
+		{"snapstart off lambda", results.Pricing{Model: "gcp-cloud-run", SnapStart: true}, "snapstart"},
+		{"several", results.Pricing{Model: "aws-lambda", Arch: "sparc", Region: "moon-1", MemoryMB: 64}, "arch,region,memory_mb"},
+	}
+	cat := catalog(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var fields []string
+			for _, p := range cat.Check(tt.p) {
+				fields = append(fields, p.Field)
+				if !strings.HasPrefix(p.Error(), "pricing."+p.Field+": ") {
+					t.Errorf("error %q does not name its field", p.Error())
+				}
+			}
+			if got := strings.Join(fields, ","); got != tt.fields {
+				t.Errorf("problems in %q, want %q", got, tt.fields)
+			}
+		})
+	}
+}
+
+// TestWarmCapacity prices held capacity by hand from the catalog: one provisioned
+// concurrency instance of 1 GB on x86 for a 730-hour month: 1 GB × 2,628,000 s ×
+// $0.0000041667 = $10.95; SnapStart adds the cache: 1 GB × 2,628,000 s × $0.0000015046
+// = $3.95, and a restore of 1 GB ($0.0001397998) per cold start.
+func TestWarmCapacity(t *testing.T) {
+	cat := catalog(t)
+	p := results.Pricing{Model: "aws-lambda", MemoryMB: 1024, WarmInstances: 1, SnapStart: true, MonthlyInvocations: 1_000_000}
+	samples := func(fn func(*results.Sample) error) error {
+		for _, s := range []results.Sample{
+			{Status: 200, Class: results.Cold, Kind: results.KindColdRestored, BilledMS: 100},
+			{Status: 200, Class: results.Warm, BilledMS: 100},
+		} {
+			if err := fn(&s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	c, err := cost.Estimate(cat, p, samples)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cents(c.WarmMonthlyUSD), 14.90; got != want {
+		t.Errorf("warm monthly = $%.4f, want $%.2f", c.WarmMonthlyUSD, want)
+	}
+	if c.Restores != 1 {
+		t.Errorf("restores = %d, want 1", c.Restores)
+	}
+	perCall := 0.1*0.0000166667 + 0.2e-6
+	wantCold := (perCall + 0.0001397998) * 1e6
+	if math.Abs(c.ColdPerMillionUSD-wantCold) > 1e-6 {
+		t.Errorf("cold per million = %.4f, want %.4f (restore included)", c.ColdPerMillionUSD, wantCold)
+	}
+	wantMonthly := (2*perCall+0.0001397998)/2*1e6 + c.WarmMonthlyUSD
+	if math.Abs(c.MonthlyUSD-wantMonthly) > 1e-6 {
+		t.Errorf("monthly = %.4f, want %.4f", c.MonthlyUSD, wantMonthly)
+	}
+}
+
+// TestInstanceTimeOutOfOrder feeds overlapping requests on two instances in scrambled
+// order, across the flush horizon, and checks the busy time against the union worked
+// by hand.
+func TestInstanceTimeOutOfOrder(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	at := func(sec float64) time.Time { return t0.Add(time.Duration(sec * float64(time.Second))) }
+	var list []results.Sample
+	// Instance a: [0,1] [0.5,1.5] [3,4]: busy 2.5 s. Instance b: [0.2,0.4]: 0.2 s.
+	for _, r := range []struct {
+		inst       string
+		start, dur float64
+	}{{"a", 0.5, 1}, {"b", 0.2, 0.2}, {"a", 3, 1}, {"a", 0, 1}} {
+		list = append(list, results.Sample{Status: 200, Class: results.Warm, Instance: r.inst, Start: at(r.start), BilledMS: r.dur * 1000})
+	}
+	// Then 3,000 one-second requests an hour later on new instances, to force flushes.
+	for i := 0; i < 3000; i++ {
+		list = append(list, results.Sample{Status: 200, Class: results.Warm, Instance: fmt.Sprintf("c%d", i), Start: at(3600 + float64(i)*2), BilledMS: 1000})
+	}
+	src := func(fn func(*results.Sample) error) error {
+		for i := range list {
+			if err := fn(&list[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	c, err := cost.Estimate(catalog(t), results.Pricing{Model: "azure-consumption", MemoryMB: 1024}, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := 2.5 + 0.2 + 3000
+	want := (busy*1*0.000016 + float64(len(list))*0.2e-6) / float64(len(list)) * 1e6
+	if math.Abs(c.PerMillionUSD-want) > 1e-6 {
+		t.Errorf("per million = %.6f, want %.6f (busy %.1f s)", c.PerMillionUSD, want, busy)
+	}
 }

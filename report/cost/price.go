@@ -29,14 +29,17 @@ func (e *Entry) Price(u Units, p results.Pricing, mode Mode) float64 {
 			allow = addAllowance(allow, e.Free)
 		}
 	}
+	// Duration prices bear the region's factor (Cloud Run Tier 2); requests do not.
+	f := e.regionFactor(p.Region)
 	usd := base
 	usd += over(u.Requests, allow.Requests) / 1e6 * e.RequestsPerMillionUSD
-	usd += tiered(over(u.GBSeconds, allow.GBSeconds), e.tiers(p.Arch))
-	usd += over(u.GiBSeconds, allow.GiBSeconds) * e.GiBSecondUSD
-	usd += over(u.VCPUSeconds, allow.VCPUSeconds) * e.VCPUSecondUSD
-	usd += over(u.GHzSeconds, allow.GHzSeconds) * e.GHzSecondUSD
+	usd += f * tiered(over(u.GBSeconds, allow.GBSeconds), e.tiers(p.Arch))
+	usd += f * over(u.GiBSeconds, allow.GiBSeconds) * e.GiBSecondUSD
+	usd += f * over(u.VCPUSeconds, allow.VCPUSeconds) * e.VCPUSecondUSD
+	usd += f * over(u.GHzSeconds, allow.GHzSeconds) * e.GHzSecondUSD
 	usd += over(u.CPUMS, allow.CPUMS) / 1e6 * e.CPUMSPerMillionUSD
 	usd += u.EphemeralGBSeconds * e.EphemeralGBSecondUSD
+	usd += u.RestoreGB * e.restoreGBUSD()
 	return usd
 }
 
