@@ -16,7 +16,7 @@ type span struct{ from, to float64 }
 // that still starts before the last horizon flushed (a very long one, written late) is
 // clipped to it, so time is never counted twice.
 type instanceTime struct {
-	roundMS   float64 // each merged busy interval rounded up to a multiple of this
+	roundMS   float64           // each merged busy interval rounded up to a multiple of this
 	perInst   map[string][]span // per instance: sorted, disjoint busy spans
 	horizon   float64           // spans ending before it are billed and forgotten
 	latestEnd float64
