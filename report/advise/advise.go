@@ -1,0 +1,186 @@
+// Package advise answers "what do warm instances buy me?": from a run's measured
+// keep-alive, cold and warm latency and pricing, and a description of the traffic, it
+// computes for 0..N warm instances (Lambda provisioned concurrency, Cloud Run minimum
+// instances, Azure Flex always-ready) the expected share of requests that hit a cold
+// start and the monthly cost, and the break-even of each added instance.
+//
+// The arithmetic, for Poisson arrivals at rate λ per second, keep-alive K seconds,
+// warm and cold service times Sw and Sc seconds, one request per instance at a time:
+//
+//   - With no warm instances, a request reuses the instance the previous request used,
+//     which became idle when that request ended. Arrivals are memoryless, so the gap
+//     from one arrival to the next is exponential with rate λ. The request is cold when
+//     the gap exceeds K plus the previous request's service time S (the instance idled
+//     past the keep-alive), or is shorter than S (the instance is still busy) and no
+//     other instance is idle. At sparse rates (λK ≤ 1) there is rarely another; at
+//     dense ones about λK instances are kept alive, so that chance is taken as
+//     f = min(1, 1/(λK)), an approximation the tests check against a simulated pool.
+//     So A(S) = e^(−λ(K+S)) + f·(1 − e^(−λS)): Aw = A(Sw) after a warm request,
+//     Ac = A(Sc) after a cold one. The cold share P is the fixed point
+//     P = (1−P)·Aw + P·Ac, that is P(cold | 0) = Aw / (1 + Aw − Ac). With instant
+//     service it is e^(−λK), the chance that an instance idles past the keep-alive.
+//   - With N warm instances, a request is served warm by one of them unless all N are
+//     busy. Treating them as an N-server loss system offered a = λ·Sw erlangs, the
+//     chance they are all busy is Erlang B, B(N, a) (by the recursion B(0) = 1,
+//     B(n) = a·B(n−1) / (n + a·B(n−1))). The overflow, rate λ·B, goes to on-demand
+//     instances, cold as above at that rate: P(cold | N) = B(N, a) · P(cold | 0; λ·B).
+//   - A daily profile (requests per second by hour) averages P(cold | N) over the hours,
+//     weighted by each hour's requests.
+//
+// Monthly cost (730 hours): requests × ((1 − P)·warm request price + P·cold request
+// price) + N × the price of holding one warm instance for the month.
+//
+// Nothing here is safe for concurrent mutation; functions are pure.
+package advise
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/thaw-dev/thaw/report/cost"
+	"github.com/thaw-dev/thaw/results"
+)
+
+// Traffic describes the load to advise for: a constant Poisson rate, or a daily profile
+// of 24 hourly Poisson rates (requests per second, in scenario time).
+type Traffic struct {
+	RPS     float64
+	Profile []float64 // 24 hourly rates; when set, RPS is ignored
+}
+
+// hours returns the traffic as (rate, weight in hours) pairs over one day.
+func (t Traffic) hours() ([]float64, error) {
+	if len(t.Profile) > 0 {
+		if len(t.Profile) != 24 {
+			return nil, fmt.Errorf("daily profile: %d rates, want 24 (one per hour)", len(t.Profile))
+		}
+		for i, r := range t.Profile {
+			if r < 0 || math.IsNaN(r) {
+				return nil, fmt.Errorf("daily profile: hour %d: rate %g must not be negative", i, r)
+			}
+		}
+		return t.Profile, nil
+	}
+	if t.RPS <= 0 || math.IsNaN(t.RPS) {
+		return nil, errors.New("traffic: --rps must be positive (or give a daily profile)")
+	}
+	return []float64{t.RPS}, nil
+}
+
+// Inputs are what a run measured (times in scenario time, milliseconds) and how it is
+// priced.
+type Inputs struct {
+	KeepAliveMS   float64
+	WarmLatencyMS float64 // service time of a warm request
+	ColdLatencyMS float64 // service time of a cold request (init included)
+	InitMS        float64 // init time billed on a cold start, when the model bills init
+	Pricing       results.Pricing
+}
+
+// Row is the advice for one number of warm instances.
+type Row struct {
+	Warm            int     `json:"warm_instances"`
+	ColdShare       float64 `json:"cold_share"`         // expected fraction of requests that are cold
+	ColdPerMonth    float64 `json:"cold_per_month"`     // expected cold starts a month
+	MonthlyUSD      float64 `json:"monthly_usd"`        // requests + duration + warm capacity
+	WarmUSD         float64 `json:"warm_usd"`           // the warm capacity alone
+	AddedUSD        float64 `json:"added_usd"`          // this instance's extra monthly cost over N−1
+	ColdRemoved     float64 `json:"cold_removed"`       // cold starts a month it removes over N−1
+	USDPerColdSaved float64 `json:"usd_per_cold_saved"` // AddedUSD / ColdRemoved
+}
+
+// Advice is the whole table and what it assumed.
+type Advice struct {
+	Model           string   `json:"model"`
+	KeepAliveMS     float64  `json:"keep_alive_ms"`
+	WarmLatencyMS   float64  `json:"warm_latency_ms"`
+	ColdLatencyMS   float64  `json:"cold_latency_ms"`
+	RequestsMonthly float64  `json:"requests_monthly"`
+	PerWarmUSD      float64  `json:"per_warm_instance_monthly_usd"`
+	Rows            []Row    `json:"rows"`
+	Notes           []string `json:"notes,omitempty"`
+}
+
+// ErlangB is the chance that all n servers are busy when offered a erlangs.
+func ErlangB(n int, a float64) float64 {
+	b := 1.0
+	for k := 1; k <= n; k++ {
+		b = a * b / (float64(k) + a*b)
+	}
+	return b
+}
+
+// ColdShare is P(cold | n warm instances) for Poisson arrivals at rps, keep-alive
+// keepAliveS and warm and cold service times warmS and coldS (see the package doc).
+func ColdShare(rps, keepAliveS, warmS, coldS float64, n int) float64 {
+	if rps <= 0 {
+		return 0
+	}
+	b := ErlangB(n, rps*warmS)
+	l := rps * b
+	f := 1.0
+	if l*keepAliveS > 1 {
+		f = 1 / (l * keepAliveS)
+	}
+	aw := math.Exp(-l*(keepAliveS+warmS)) + f*(1-math.Exp(-l*warmS))
+	ac := math.Exp(-l*(keepAliveS+coldS)) + f*(1-math.Exp(-l*coldS))
+	return b * aw / (1 + aw - ac)
+}
+
+// Advise computes the table for 0..maxWarm warm instances.
+func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) {
+	rates, err := tr.hours()
+	if err != nil {
+		return nil, err
+	}
+	if in.KeepAliveMS <= 0 {
+		return nil, errors.New("advise: no keep-alive estimate (run an idle phase, or give --keep-alive)")
+	}
+	if maxWarm < 0 {
+		return nil, errors.New("advise: --max-warm must not be negative")
+	}
+	if probs := e.Check(in.Pricing); len(probs) > 0 {
+		return nil, probs[0]
+	}
+	mean := 0.0
+	for _, r := range rates {
+		mean += r / float64(len(rates))
+	}
+	perMonth := mean * cost.SecondsPerMonth
+	warmUSD := e.Price(e.Units(cost.Invocation{DurationMS: in.WarmLatencyMS}, in.Pricing), in.Pricing, cost.Marginal)
+	coldMS := in.ColdLatencyMS
+	if coldMS <= 0 {
+		coldMS = in.WarmLatencyMS + in.InitMS
+	}
+	coldUSD := e.Price(e.Units(cost.Invocation{DurationMS: coldMS}, in.Pricing), in.Pricing, cost.Marginal)
+	per := e.WarmInstanceSecondUSD(in.Pricing) * cost.SecondsPerMonth
+	a := &Advice{Model: e.Model, KeepAliveMS: in.KeepAliveMS, WarmLatencyMS: in.WarmLatencyMS,
+		ColdLatencyMS: coldMS, RequestsMonthly: perMonth, PerWarmUSD: per}
+	for n := 0; n <= maxWarm; n++ {
+		share := 0.0
+		if mean > 0 {
+			for _, r := range rates {
+				share += r / mean / float64(len(rates)) * ColdShare(r, in.KeepAliveMS/1000, in.WarmLatencyMS/1000, coldMS/1000, n)
+			}
+		}
+		row := Row{Warm: n, ColdShare: share, ColdPerMonth: share * perMonth, WarmUSD: float64(n) * per}
+		row.MonthlyUSD = perMonth*((1-share)*warmUSD+share*coldUSD) + row.WarmUSD
+		if n > 0 {
+			prev := a.Rows[n-1]
+			row.AddedUSD = row.MonthlyUSD - prev.MonthlyUSD
+			row.ColdRemoved = prev.ColdPerMonth - row.ColdPerMonth
+			if row.ColdRemoved > 0 {
+				row.USDPerColdSaved = row.AddedUSD / row.ColdRemoved
+			}
+		}
+		a.Rows = append(a.Rows, row)
+	}
+	if e.Warm == nil {
+		a.Notes = append(a.Notes, fmt.Sprintf("%s has no warm capacity to buy: rows above 0 show what it would remove at no price", e.Model))
+	} else {
+		a.Notes = append(a.Notes, fmt.Sprintf("warm capacity priced as %s (%s, read %s); requests it serves are priced at the on-demand rate, an upper bound where the platform charges less for them",
+			e.Warm.Title, e.Warm.Source, e.Warm.Read))
+	}
+	return a, nil
+}
