@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -138,8 +139,8 @@ func billedDuration(e *Entry, s *results.Sample, timeoutMS float64) (float64, st
 			d += s.InitMS
 		}
 		return d, FromPlatform
-	case e.CPUMSPerMillionUSD > 0 && s.CPUMS > 0:
-		return s.CPUMS, FromCPU
+	case e.CPUMSPerMillionUSD > 0 && hasCPU(s):
+		return cpuMS(s), FromCPU
 	case s.Error == results.ErrTimeout:
 		return math.Max(s.LatencyMS, timeoutMS), FromServerTime
 	}
@@ -148,6 +149,35 @@ func billedDuration(e *Entry, s *results.Sample, timeoutMS float64) (float64, st
 		d -= s.InitMS
 	}
 	return d, FromServerTime
+}
+
+// CPUHeaders are the response headers a function reports its CPU time in, in
+// milliseconds (extensions/functions); Sample.CPUMS, when set, wins.
+var CPUHeaders = []string{"X-Function-Cpu-Ms", "X-Thaw-Cpu-Ms"}
+
+func hasCPU(s *results.Sample) bool {
+	_, ok := cpuHeader(s)
+	return s.CPUMS > 0 || ok
+}
+
+func cpuMS(s *results.Sample) float64 {
+	if s.CPUMS > 0 {
+		return s.CPUMS
+	}
+	v, _ := cpuHeader(s)
+	return v
+}
+
+func cpuHeader(s *results.Sample) (float64, bool) {
+	if s.Evidence == nil {
+		return 0, false
+	}
+	for _, h := range CPUHeaders {
+		if v, err := strconv.ParseFloat(s.Evidence.Headers[h], 64); err == nil && v >= 0 {
+			return v, true
+		}
+	}
+	return 0, false
 }
 
 func roundUp(ms, step float64) float64 {
