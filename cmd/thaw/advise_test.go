@@ -18,8 +18,10 @@ import (
 // adviseScale compresses the emulator and the runs: a 10 s keep-alive lasts 100 ms.
 const adviseScale = 100
 
-// startEmulator starts an in-process emulator with a 10 s keep-alive at adviseScale.
-func startEmulator(t *testing.T) *emulator.Emulator {
+// runAgainstEmulator starts an in-process emulator with a 10 s keep-alive at
+// adviseScale, runs the scenario body against it at the same scale, stops it and
+// returns the run directory and the emulator's ground truth.
+func runAgainstEmulator(t *testing.T, body string) (string, []emulator.TruthRecord) {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	cfg.Addr, cfg.TimeScale, cfg.MaxInstances = "127.0.0.1:0", adviseScale, 20
@@ -29,18 +31,16 @@ func startEmulator(t *testing.T) *emulator.Emulator {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = em.Close() })
-	return em
-}
-
-func runScaled(t *testing.T, url, body string) string {
-	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
-	code, _, stderr := runCLI(t, "run", writeScenario(t, body), "--target", url, "--out", dir,
+	code, _, stderr := runCLI(t, "run", writeScenario(t, body), "--target", em.URL(), "--out", dir,
 		"--time-scale", strconv.Itoa(adviseScale), "--quiet", "--no-report")
 	if code != exitOK {
 		t.Fatalf("thaw run: exit %d: %s", code, stderr)
 	}
-	return dir
+	if err := em.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir, em.Truth()
 }
 
 // TestAdvisePredictsEmulatorColdShare measures an emulator with a 10 s keep-alive (an
@@ -52,8 +52,7 @@ func runScaled(t *testing.T, url, body string) string {
 // divides durations but not rates, so the replay's 0.05 rps is written as 5 rps over
 // 4000 s / 100 = 40 s.
 func TestAdvisePredictsEmulatorColdShare(t *testing.T) {
-	em := startEmulator(t)
-	dir := runScaled(t, em.URL(), `
+	dir, _ := runAgainstEmulator(t, `
 version: 1
 name: measure
 target: {url: "http://127.0.0.1:1/"}
@@ -64,9 +63,6 @@ phases:
   - {name: sweep, idle: {intervals: [6s, 8s, 9s, 9.5s, 10.5s, 11s, 12s, 14s], samples: 3, order: shuffled}}
   - {name: warm, concurrency: {workers: 1, iterations: 20}}
 `)
-	if err := em.Close(); err != nil {
-		t.Fatal(err)
-	}
 	code, stdout, stderr := runCLI(t, "advise", dir, "--rps", "0.05", "--max-warm", "2")
 	if code != exitOK {
 		t.Fatalf("thaw advise: exit %d: %s", code, stderr)
@@ -84,8 +80,7 @@ phases:
 	}
 	predicted := a.Rows[0].ColdShare
 
-	replay := startEmulator(t)
-	rdir := runScaled(t, replay.URL(), `
+	rdir, truth := runAgainstEmulator(t, `
 version: 1
 name: replay
 target: {url: "http://127.0.0.1:1/"}
@@ -94,11 +89,8 @@ seed: 1
 phases:
   - {name: poisson, rate: {rps: 5, duration: 4000s, poisson: true}}
 `)
-	if err := replay.Close(); err != nil {
-		t.Fatal(err)
-	}
 	var n, cold int
-	for _, r := range replay.Truth() {
+	for _, r := range truth {
 		if r.Instance == "" {
 			continue
 		}

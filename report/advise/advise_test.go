@@ -103,7 +103,8 @@ func TestColdShareAgainstSimulation(t *testing.T) {
 	}
 }
 
-func TestAdviseTable(t *testing.T) {
+func lambda(t *testing.T) *cost.Entry {
+	t.Helper()
 	cat, err := cost.DefaultCatalog()
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +113,11 @@ func TestAdviseTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+func TestAdviseTable(t *testing.T) {
+	e := lambda(t)
 	in := advise.Inputs{KeepAliveMS: 600_000, WarmLatencyMS: 50, ColdLatencyMS: 800,
 		Pricing: results.Pricing{Model: "aws-lambda", MemoryMB: 1024}}
 	a, err := advise.Advise(e, in, advise.Traffic{RPS: 0.002}, 3)
@@ -151,14 +157,7 @@ func TestAdviseTable(t *testing.T) {
 }
 
 func TestAdviseRejects(t *testing.T) {
-	cat, err := cost.DefaultCatalog()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := cat.Lookup("aws-lambda")
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := lambda(t)
 	good := advise.Inputs{KeepAliveMS: 1000, WarmLatencyMS: 10, Pricing: results.Pricing{Model: "aws-lambda"}}
 	tests := []struct {
 		name string
