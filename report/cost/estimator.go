@@ -214,6 +214,10 @@ func (x *Estimator) Close() (*results.Cost, error) {
 		c.Region = e.Region
 	}
 	c.Notes = a.notes(e, x.timeoutMS(), x.inst != nil)
+	if p.WarmInstances > 0 && e.Warm != nil {
+		c.Notes = append(c.Notes, fmt.Sprintf("%d warm instances (%s) add $%.2f a month; requests they serve are priced at the on-demand rate, an upper bound",
+			p.WarmInstances, e.Warm.Title, e.WarmMonthlyUSD(p)))
+	}
 	return c, nil
 }
 
