@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 type adviseOptions struct {
 	rps         float64
 	profile     string
+	trace       string
 	maxWarm     int
 	keepAlive   time.Duration
 	pricingFile string
@@ -33,7 +35,8 @@ func newAdviseCmd() *cobra.Command {
 		Short: "Warm capacity against cold share and cost, from a run's measurements",
 		Long: `advise reads a run directory's summary.json (keep-alive estimate, cold and warm
 latency, pricing) and, for the traffic you describe (--rps, Poisson; or --profile, 24
-hourly rates), prints for 0..--max-warm warm instances (Lambda provisioned concurrency,
+hourly rates; or --trace RUN, the arrival times of another run directory replayed
+through a simulated pool), prints for 0..--max-warm warm instances (Lambda provisioned concurrency,
 Cloud Run minimum instances, Azure Flex always-ready) the expected share of requests that
 hit a cold start and the monthly cost, with what each added instance costs and how many
 cold starts it removes. It writes DIR/advise.json and DIR/plots/advise.svg.
@@ -59,6 +62,7 @@ Rates are in scenario time: a run made with --time-scale is scaled back first.`,
 	f := cmd.Flags()
 	f.Float64Var(&o.rps, "rps", 0, "mean requests per second (Poisson arrivals)")
 	f.StringVar(&o.profile, "profile", "", "daily profile: 24 comma-separated requests-per-second rates, one per hour")
+	f.StringVar(&o.trace, "trace", "", "replay the arrivals (scheduled send times) of this run directory")
 	f.IntVar(&o.maxWarm, "max-warm", 5, "largest number of warm instances to consider")
 	f.DurationVar(&o.keepAlive, "keep-alive", 0, "keep-alive to assume instead of the run's estimate")
 	f.StringVar(&o.pricingFile, "pricing", "", "pricing catalog YAML overriding the built-in one")
@@ -78,6 +82,11 @@ func adviseRun(dir string, o adviseOptions) (*advise.Advice, error) {
 	tr := advise.Traffic{RPS: o.rps}
 	if o.profile != "" {
 		if tr.Profile, err = parseProfile(o.profile); err != nil {
+			return nil, usageErr(err)
+		}
+	}
+	if o.trace != "" {
+		if tr.Trace, err = traceArrivals(o.trace); err != nil {
 			return nil, usageErr(err)
 		}
 	}
@@ -113,10 +122,45 @@ func adviseInputs(sum *results.Summary, keepAlive time.Duration) advise.Inputs {
 	if sum.KeepAlive != nil {
 		in.KeepAliveMS = sum.KeepAlive.EstimateMS * scale
 	}
+	// The cold latency's 5th, 15th, …, 95th percentiles: its tail matters, not only
+	// its mean.
+	if enc := sum.Totals.Histograms[results.HistCold]; enc != "" {
+		if h, err := results.DecodeHistogram(enc); err == nil && h.Count() > 0 {
+			for q := 0.05; q < 1; q += 0.1 {
+				in.ColdQuantilesMS = append(in.ColdQuantilesMS, h.QuantileMS(q)*scale)
+			}
+		}
+	}
 	if keepAlive > 0 {
 		in.KeepAliveMS = float64(keepAlive) / float64(time.Millisecond)
 	}
 	return in
+}
+
+// traceArrivals reads a run directory's scheduled send times as seconds from the first,
+// in scenario time (scaled back by the run's --time-scale), sorted.
+func traceArrivals(dir string) ([]float64, error) {
+	sum, err := results.ReadSummary(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--trace: %w", err)
+	}
+	scale := 1.0
+	if sum.TimeScale > 0 {
+		scale = sum.TimeScale
+	}
+	var at []float64
+	err = results.ReadSamples(dir, func(s *results.Sample) error {
+		at = append(at, float64(s.Scheduled.UnixNano())/1e9)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--trace: %w", err)
+	}
+	sort.Float64s(at)
+	for i := len(at) - 1; i >= 0; i-- {
+		at[i] = (at[i] - at[0]) * scale
+	}
+	return at, nil
 }
 
 func parseProfile(s string) ([]float64, error) {

@@ -37,20 +37,29 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/thaw-dev/thaw/report/cost"
 	"github.com/thaw-dev/thaw/results"
 )
 
-// Traffic describes the load to advise for: a constant Poisson rate, or a daily profile
-// of 24 hourly Poisson rates (requests per second, in scenario time).
+// Traffic describes the load to advise for: a constant Poisson rate, a daily profile
+// of 24 hourly Poisson rates (requests per second, in scenario time), or a trace of
+// arrival times replayed through a simulated pool (Simulate).
 type Traffic struct {
 	RPS     float64
 	Profile []float64 // 24 hourly rates; when set, RPS is ignored
+	Trace   []float64 // arrival times in seconds, sorted; when set, RPS and Profile are ignored
 }
 
 // hours returns the traffic as (rate, weight in hours) pairs over one day.
 func (t Traffic) hours() ([]float64, error) {
+	if len(t.Trace) > 0 {
+		if len(t.Trace) < 2 || t.Trace[len(t.Trace)-1] <= t.Trace[0] {
+			return nil, errors.New("trace: want at least two arrivals over a positive span")
+		}
+		return []float64{float64(len(t.Trace)) / (t.Trace[len(t.Trace)-1] - t.Trace[0])}, nil
+	}
 	if len(t.Profile) > 0 {
 		if len(t.Profile) != 24 {
 			return nil, fmt.Errorf("daily profile: %d rates, want 24 (one per hour)", len(t.Profile))
@@ -74,8 +83,12 @@ type Inputs struct {
 	KeepAliveMS   float64
 	WarmLatencyMS float64 // service time of a warm request
 	ColdLatencyMS float64 // service time of a cold request (init included)
-	InitMS        float64 // init time billed on a cold start, when the model bills init
-	Pricing       results.Pricing
+	// ColdQuantilesMS, when set, are equally likely cold service times (e.g. the cold
+	// latency's 5th, 15th, …, 95th percentiles): a long tail of slow cold starts makes
+	// more requests arrive while an instance is still starting, which the mean hides.
+	ColdQuantilesMS []float64
+	InitMS          float64 // init time billed on a cold start, when the model bills init
+	Pricing         results.Pricing
 }
 
 // Row is the advice for one number of warm instances.
@@ -114,7 +127,13 @@ func ErlangB(n int, a float64) float64 {
 // ColdShare is P(cold | n warm instances) for Poisson arrivals at rps, keep-alive
 // keepAliveS and warm and cold service times warmS and coldS (see the package doc).
 func ColdShare(rps, keepAliveS, warmS, coldS float64, n int) float64 {
-	if rps <= 0 {
+	return ColdShareDist(rps, keepAliveS, warmS, []float64{coldS}, n)
+}
+
+// ColdShareDist is ColdShare with the cold service time drawn from coldS (equally
+// likely values, seconds): Ac is averaged over them.
+func ColdShareDist(rps, keepAliveS, warmS float64, coldS []float64, n int) float64 {
+	if rps <= 0 || len(coldS) == 0 {
 		return 0
 	}
 	b := ErlangB(n, rps*warmS)
@@ -123,8 +142,11 @@ func ColdShare(rps, keepAliveS, warmS, coldS float64, n int) float64 {
 	if l*keepAliveS > 1 {
 		f = 1 / (l * keepAliveS)
 	}
-	aw := math.Exp(-l*(keepAliveS+warmS)) + f*(1-math.Exp(-l*warmS))
-	ac := math.Exp(-l*(keepAliveS+coldS)) + f*(1-math.Exp(-l*coldS))
+	after := func(s float64) float64 { return math.Exp(-l*(keepAliveS+s)) + f*(1-math.Exp(-l*s)) }
+	aw, ac := after(warmS), 0.0
+	for _, s := range coldS {
+		ac += after(s) / float64(len(coldS))
+	}
 	return b * aw / (1 + aw - ac)
 }
 
@@ -157,11 +179,22 @@ func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) 
 	per := e.WarmInstanceSecondUSD(in.Pricing) * cost.SecondsPerMonth
 	a := &Advice{Model: e.Model, KeepAliveMS: in.KeepAliveMS, WarmLatencyMS: in.WarmLatencyMS,
 		ColdLatencyMS: coldMS, RequestsMonthly: perMonth, PerWarmUSD: per}
+	keepS, warmS, coldS := in.KeepAliveMS/1000, in.WarmLatencyMS/1000, coldMS/1000
+	coldDist := []float64{coldS}
+	if len(in.ColdQuantilesMS) > 0 {
+		coldDist = make([]float64, len(in.ColdQuantilesMS))
+		for i, q := range in.ColdQuantilesMS {
+			coldDist[i] = q / 1000
+		}
+	}
 	for n := 0; n <= maxWarm; n++ {
 		share := 0.0
-		if mean > 0 {
+		switch {
+		case len(tr.Trace) > 0:
+			share = Simulate(tr.Trace, keepS, warmS, coldDist, n)
+		case mean > 0:
 			for _, r := range rates {
-				share += r / mean / float64(len(rates)) * ColdShare(r, in.KeepAliveMS/1000, in.WarmLatencyMS/1000, coldMS/1000, n)
+				share += r / mean / float64(len(rates)) * ColdShareDist(r, keepS, warmS, coldDist, n)
 			}
 		}
 		row := Row{Warm: n, ColdShare: share, ColdPerMonth: share * perMonth, WarmUSD: float64(n) * per}
@@ -183,4 +216,38 @@ func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) 
 			e.Warm.Title, e.Warm.Source, e.Warm.Read))
 	}
 	return a, nil
+}
+
+// Simulate replays arrivals (seconds, sorted) against a pool and returns the share that
+// were cold: n warm instances that never expire, and on-demand instances that stop
+// keepAliveS after their last request ended. A request takes a free warm instance, else
+// the most recently used free on-demand one, else starts a new one (cold, busy for the
+// next of coldS in turn); a warm request keeps its instance busy for warmS.
+func Simulate(arrivals []float64, keepAliveS, warmS float64, coldS []float64, n int) float64 {
+	if len(arrivals) == 0 || len(coldS) == 0 {
+		return 0
+	}
+	reserved := make([]float64, n) // busy until
+	var onDemand []float64         // busy until; idle since, once past
+	cold := 0
+	for _, t := range arrivals {
+		if k := slices.IndexFunc(reserved, func(b float64) bool { return b <= t }); k >= 0 {
+			reserved[k] = t + warmS
+			continue
+		}
+		onDemand = slices.DeleteFunc(onDemand, func(b float64) bool { return t-b >= keepAliveS })
+		best := -1
+		for k, b := range onDemand {
+			if b <= t && (best < 0 || b > onDemand[best]) {
+				best = k
+			}
+		}
+		if best >= 0 {
+			onDemand[best] = t + warmS
+			continue
+		}
+		onDemand = append(onDemand, t+coldS[cold%len(coldS)])
+		cold++
+	}
+	return float64(cold) / float64(len(arrivals))
 }

@@ -30,47 +30,28 @@ func TestErlangB(t *testing.T) {
 	}
 }
 
-// simulate replays Poisson arrivals against a pool: n warm instances that never
-// expire, and on-demand instances that expire keepAlive after their last request ended;
-// a request takes a free warm instance, else the most recently used free on-demand one,
-// else starts a new one (cold, busy for coldS).
+// simulate replays Poisson arrivals at rps through advise.Simulate's pool.
 func simulate(rps, keepAlive, warmS, coldS float64, n, arrivals int, seed uint64) float64 {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	reserved := make([]float64, n) // busy until
-	var onDemand []float64         // busy until (idle since, once past)
-	t, cold := 0.0, 0
-	for i := 0; i < arrivals; i++ {
+	trace := make([]float64, arrivals)
+	t := 0.0
+	for i := range trace {
 		t += rng.ExpFloat64() / rps
-		served := false
-		for k := range reserved {
-			if reserved[k] <= t {
-				reserved[k], served = t+warmS, true
-				break
-			}
-		}
-		if !served {
-			live := onDemand[:0]
-			for _, b := range onDemand {
-				if t-b < keepAlive {
-					live = append(live, b)
-				}
-			}
-			onDemand = live
-			best := -1
-			for k, b := range onDemand {
-				if b <= t && (best < 0 || b > onDemand[best]) {
-					best = k
-				}
-			}
-			if best >= 0 {
-				onDemand[best] = t + warmS
-			} else {
-				onDemand = append(onDemand, t+coldS)
-				cold++
-			}
+		trace[i] = t
+	}
+	return advise.Simulate(trace, keepAlive, warmS, []float64{coldS}, n)
+}
+
+// TestSimulateByHand: keep-alive 10 s, warm 0.5 s, cold 1 s. Arrivals 0 (cold), 5 (warm:
+// idle 4 s), 20 (cold: idle 14.5 s), 20.1 (cold: the only instance is busy), 21 (warm:
+// the first is free again). With one warm instance only 20.1 is cold.
+func TestSimulateByHand(t *testing.T) {
+	trace := []float64{0, 5, 20, 20.1, 21}
+	for n, want := range []float64{0.6, 0.2} {
+		if got := advise.Simulate(trace, 10, 0.5, []float64{1}, n); math.Abs(got-want) > 1e-12 {
+			t.Errorf("%d warm: cold share %g, want %g", n, got, want)
 		}
 	}
-	return float64(cold) / float64(arrivals)
 }
 
 // TestColdShareAgainstSimulation checks the closed form against a simulated pool.
@@ -173,5 +154,52 @@ func TestAdviseRejects(t *testing.T) {
 		if _, err := advise.Advise(e, tt.in, tt.tr, 2); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestTraceAdvice replays a trace: the same arrivals fed as a trace and, for
+// comparison, as their mean Poisson rate agree within two points.
+func TestTraceAdvice(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var trace []float64
+	for at := 0.0; len(trace) < 20_000; {
+		at += rng.ExpFloat64() / 0.05
+		trace = append(trace, at)
+	}
+	in := advise.Inputs{KeepAliveMS: 10_000, WarmLatencyMS: 40, ColdLatencyMS: 900,
+		Pricing: results.Pricing{Model: "aws-lambda", MemoryMB: 512}}
+	byTrace, err := advise.Advise(lambda(t), in, advise.Traffic{Trace: trace}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byRate, err := advise.Advise(lambda(t), in, advise.Traffic{RPS: 0.05}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := byTrace.Rows[0].ColdShare - byRate.Rows[0].ColdShare; math.Abs(d) > 0.02 {
+		t.Errorf("trace %.4f vs rate %.4f", byTrace.Rows[0].ColdShare, byRate.Rows[0].ColdShare)
+	}
+	if r := byTrace.RequestsMonthly / (0.05 * 2_628_000); r < 0.95 || r > 1.05 {
+		t.Errorf("monthly requests from the trace %.0f, want about %.0f", byTrace.RequestsMonthly, 0.05*2_628_000)
+	}
+}
+
+// TestColdTail: one cold start in four takes 8 s instead of 0.5 s. Arrivals during a
+// slow start are cold too, which the mean cold time (2.4 s) understates; the
+// distribution form follows the simulated pool.
+func TestColdTail(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	trace := make([]float64, 100_000)
+	at := 0.0
+	for i := range trace {
+		at += rng.ExpFloat64() / 0.1
+		trace[i] = at
+	}
+	tail := []float64{0.5, 0.5, 0.5, 8}
+	sim := advise.Simulate(trace, 10, 0.05, tail, 0)
+	dist := advise.ColdShareDist(0.1, 10, 0.05, tail, 0)
+	t.Logf("simulated %.4f, distribution %.4f, mean only %.4f", sim, dist, advise.ColdShare(0.1, 10, 0.05, 2.375, 0))
+	if math.Abs(dist-sim) > 0.025 {
+		t.Errorf("distribution form %.4f, simulation %.4f", dist, sim)
 	}
 }
