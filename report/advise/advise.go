@@ -27,8 +27,11 @@
 //   - A daily profile (requests per second by hour) averages P(cold | N) over the hours,
 //     weighted by each hour's requests.
 //
-// Monthly cost (730 hours): requests × ((1 − P)·warm request price + P·cold request
-// price) + N × the price of holding one warm instance for the month.
+// Monthly cost (730 hours): requests × (share served by the warm capacity × its
+// request price + share warm on demand × the on-demand price + P × the cold request
+// price) + N × the price of holding one warm instance for the month. The warm capacity
+// serves 1 − B(N, a) of the requests (Lambda provisioned concurrency and Azure Flex
+// always-ready bill them at a lower execution rate).
 //
 // Nothing here is safe for concurrent mutation; functions are pure.
 package advise
@@ -95,6 +98,7 @@ type Inputs struct {
 type Row struct {
 	Warm            int     `json:"warm_instances"`
 	ColdShare       float64 `json:"cold_share"`         // expected fraction of requests that are cold
+	OnWarmShare     float64 `json:"on_warm_share"`      // expected fraction served by the warm capacity
 	ColdPerMonth    float64 `json:"cold_per_month"`     // expected cold starts a month
 	MonthlyUSD      float64 `json:"monthly_usd"`        // requests + duration + warm capacity
 	WarmUSD         float64 `json:"warm_usd"`           // the warm capacity alone
@@ -171,6 +175,7 @@ func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) 
 	}
 	perMonth := mean * cost.SecondsPerMonth
 	warmUSD := e.Price(e.Units(cost.Invocation{DurationMS: in.WarmLatencyMS}, in.Pricing), in.Pricing, cost.Marginal)
+	onWarmUSD := e.WarmRequestUSD(in.WarmLatencyMS, in.Pricing)
 	coldMS := in.ColdLatencyMS
 	if coldMS <= 0 {
 		coldMS = in.WarmLatencyMS + in.InitMS
@@ -188,17 +193,22 @@ func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) 
 		}
 	}
 	for n := 0; n <= maxWarm; n++ {
-		share := 0.0
+		share, onWarm := 0.0, 0.0
 		switch {
 		case len(tr.Trace) > 0:
-			share = Simulate(tr.Trace, keepS, warmS, coldDist, n)
+			share, onWarm = SimulateShares(tr.Trace, keepS, warmS, coldDist, n)
 		case mean > 0:
 			for _, r := range rates {
-				share += r / mean / float64(len(rates)) * ColdShareDist(r, keepS, warmS, coldDist, n)
+				w := r / mean / float64(len(rates))
+				share += w * ColdShareDist(r, keepS, warmS, coldDist, n)
+				if n > 0 {
+					onWarm += w * (1 - ErlangB(n, r*warmS))
+				}
 			}
 		}
-		row := Row{Warm: n, ColdShare: share, ColdPerMonth: share * perMonth, WarmUSD: float64(n) * per}
-		row.MonthlyUSD = perMonth*((1-share)*warmUSD+share*coldUSD) + row.WarmUSD
+		row := Row{Warm: n, ColdShare: share, OnWarmShare: onWarm, ColdPerMonth: share * perMonth, WarmUSD: float64(n) * per}
+		onDemandWarm := math.Max(0, 1-share-onWarm)
+		row.MonthlyUSD = perMonth*(onWarm*onWarmUSD+onDemandWarm*warmUSD+share*coldUSD) + row.WarmUSD
 		if n > 0 {
 			prev := a.Rows[n-1]
 			row.AddedUSD = row.MonthlyUSD - prev.MonthlyUSD
@@ -212,8 +222,8 @@ func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) 
 	if e.Warm == nil {
 		a.Notes = append(a.Notes, fmt.Sprintf("%s has no warm capacity to buy: rows above 0 show what it would remove at no price", e.Model))
 	} else {
-		a.Notes = append(a.Notes, fmt.Sprintf("warm capacity priced as %s (%s, read %s); requests it serves are priced at the on-demand rate, an upper bound where the platform charges less for them",
-			e.Warm.Title, e.Warm.Source, e.Warm.Read))
+		a.Notes = append(a.Notes, fmt.Sprintf("warm capacity priced as %s (%s, read %s); requests it serves at $%.2f per million",
+			e.Warm.Title, e.Warm.Source, e.Warm.Read, onWarmUSD*1e6))
 	}
 	return a, nil
 }
@@ -224,15 +234,22 @@ func Advise(e *cost.Entry, in Inputs, tr Traffic, maxWarm int) (*Advice, error) 
 // the most recently used free on-demand one, else starts a new one (cold, busy for the
 // next of coldS in turn); a warm request keeps its instance busy for warmS.
 func Simulate(arrivals []float64, keepAliveS, warmS float64, coldS []float64, n int) float64 {
+	cold, _ := SimulateShares(arrivals, keepAliveS, warmS, coldS, n)
+	return cold
+}
+
+// SimulateShares is Simulate that also returns the share served by the warm instances.
+func SimulateShares(arrivals []float64, keepAliveS, warmS float64, coldS []float64, n int) (cold, onWarm float64) {
 	if len(arrivals) == 0 || len(coldS) == 0 {
-		return 0
+		return 0, 0
 	}
 	reserved := make([]float64, n) // busy until
 	var onDemand []float64         // busy until; idle since, once past
-	cold := 0
+	colds, warms := 0, 0
 	for _, t := range arrivals {
 		if k := slices.IndexFunc(reserved, func(b float64) bool { return b <= t }); k >= 0 {
 			reserved[k] = t + warmS
+			warms++
 			continue
 		}
 		onDemand = slices.DeleteFunc(onDemand, func(b float64) bool { return t-b >= keepAliveS })
@@ -246,8 +263,8 @@ func Simulate(arrivals []float64, keepAliveS, warmS float64, coldS []float64, n 
 			onDemand[best] = t + warmS
 			continue
 		}
-		onDemand = append(onDemand, t+coldS[cold%len(coldS)])
-		cold++
+		onDemand = append(onDemand, t+coldS[colds%len(coldS)])
+		colds++
 	}
-	return float64(cold) / float64(len(arrivals))
+	return float64(colds) / float64(len(arrivals)), float64(warms) / float64(len(arrivals))
 }

@@ -121,3 +121,29 @@ func TestInstanceTimeOutOfOrder(t *testing.T) {
 		t.Errorf("per million = %.6f, want %.6f (busy %.1f s)", c.PerMillionUSD, want, busy)
 	}
 }
+
+// TestWarmRequestUSD prices a request served by warm capacity, by hand: Lambda
+// provisioned concurrency, 1 GB x86, 100 ms: $0.20/M + 0.1 GB-s × $0.0000097222; Azure
+// Flex always-ready, 2 GB, 250 ms (billed 1 s): $0.40/M + 2 GB-s × $0.000016; Cloud Run
+// minimum instances bill active time at the usual rate.
+func TestWarmRequestUSD(t *testing.T) {
+	cat := catalog(t)
+	tests := []struct {
+		p    results.Pricing
+		ms   float64
+		want float64
+	}{
+		{results.Pricing{Model: "aws-lambda", MemoryMB: 1024}, 100, 0.2e-6 + 0.1*0.0000097222},
+		{results.Pricing{Model: "azure-flex-consumption", MemoryMB: 2048}, 250, 0.4e-6 + 2*0.000016},
+		{results.Pricing{Model: "gcp-cloud-run", MemoryMB: 512, VCPU: 1}, 200, 0.4e-6 + 0.2*0.000024 + 0.5*0.2*0.0000025},
+	}
+	for _, tt := range tests {
+		e, err := cat.Lookup(tt.p.Model)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := e.WarmRequestUSD(tt.ms, tt.p); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("%s: $%g per request, want $%g", tt.p.Model, got, tt.want)
+		}
+	}
+}

@@ -51,3 +51,15 @@ func byArch(m map[string]float64, arch, def string) float64 {
 	}
 	return m[def]
 }
+
+// WarmRequestUSD is the price of one request of durationMS served by warm capacity:
+// the request fee plus its duration at the warm execution rate where the model has one
+// (Lambda provisioned concurrency, Azure Flex always-ready); elsewhere (Cloud Run
+// minimum instances bill active time at the usual rate) the on-demand price.
+func (e *Entry) WarmRequestUSD(durationMS float64, p results.Pricing) float64 {
+	if e.Warm == nil || len(e.Warm.ExecGBSecondUSD) == 0 {
+		return e.Price(e.Units(Invocation{DurationMS: durationMS}, p), p, Marginal)
+	}
+	gbs := e.MemoryMB(p, 0) / 1024 * e.BilledMS(durationMS) / 1000
+	return e.RequestsPerMillionUSD/1e6 + gbs*byArch(e.Warm.ExecGBSecondUSD, p.Arch, e.DefaultArch)*e.regionFactor(p.Region)
+}
