@@ -255,9 +255,14 @@ func TestEstimateErrors(t *testing.T) {
 	if _, err := cost.Estimate(cat, results.Pricing{Model: "nope"}, stream(1, results.Sample{Status: 200})); err == nil || !strings.Contains(err.Error(), "aws-lambda") {
 		t.Errorf("unknown model: err = %v, want one listing known models", err)
 	}
+	if _, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(0, results.Sample{})); err == nil {
+		t.Error("no samples: want an error")
+	}
+	// Only throttled or unreached requests: the platform bills nothing, and says so.
 	for _, s := range []results.Sample{{Error: results.ErrRefused}, {Status: 429, Error: results.ErrThrottled}} {
-		if _, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(3, s)); err == nil {
-			t.Errorf("only %s: nothing billed, want an error", s.Error)
+		c, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(3, s))
+		if err != nil || c.PerMillionUSD != 0 || c.NotBilled != 3 || len(c.Notes) == 0 {
+			t.Errorf("only %s: cost %+v, err %v; want nothing billed, 3 not billed, a note", s.Error, c, err)
 		}
 	}
 }

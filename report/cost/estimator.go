@@ -190,8 +190,12 @@ func roundUp(ms, step float64) float64 {
 // Close returns the estimate over every sample added (see Estimate).
 func (x *Estimator) Close() (*results.Cost, error) {
 	a, e, p := &x.acc, x.e, x.p
-	if a.n == 0 {
+	if a.n == 0 && a.notBilled == 0 {
 		return nil, errors.New("cost: no invocation the platform bills: nothing to price")
+	}
+	if a.n == 0 { // every request throttled or unreached: the platform bills nothing
+		return &results.Cost{Model: e.Model, BilledFrom: FromPlatform, Billing: BillRequest, NotBilled: a.notBilled,
+			Source: fmt.Sprintf("%s (read %s)", e.Source, e.Read), Notes: a.notes(e, x.timeoutMS(), false)}, nil
 	}
 	if x.inst != nil {
 		busy := e.busyUnits(x.inst.total(), e.MemoryMB(p, a.maxObservedMB), p)
