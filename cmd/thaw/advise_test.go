@@ -59,6 +59,9 @@ func emulatorRun(tmp, body string) (string, []emulator.TruthRecord, error) {
 // divides durations but not rates, so the replay's 0.05 rps is written as 5 rps over
 // 4000 s / 100 = 40 s.
 func TestAdvisePredictsEmulatorColdShare(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	// Both runs at once, each against its own emulator, so that both see the same
 	// machine load (a loaded machine starts processes slowly, and a slow cold start
 	// makes the requests arriving during it cold too).

@@ -45,6 +45,9 @@ phases:
 // the emulator's ground truth (each instance's union of request intervals, rounded to
 // 100 ms per busy interval), and must be far below the per-request upper bound.
 func TestCloudRunPricedOnInstanceTime(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
+	}
 	cfg := emulator.DefaultConfig()
 	cfg.Addr, cfg.PerInstanceConcurrency, cfg.MaxInstances, cfg.Queue = "127.0.0.1:0", 10, 1, true
 	em, err := emulator.Start(context.Background(), cfg)
