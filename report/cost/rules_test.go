@@ -147,3 +147,21 @@ func TestWarmRequestUSD(t *testing.T) {
 		}
 	}
 }
+
+// TestTier2FreeTier: Cloud Run's free tier is a discount worth its Tier 1 price. 200,000
+// vCPU-s in europe-west2 (Tier 2, 1.4×): 1.4 × $0.000024 × 200,000 = $6.72 less
+// 180,000 × $0.000024 = $4.32: $2.40 (not 20,000 × 1.4 × $0.000024 = $0.67).
+func TestTier2FreeTier(t *testing.T) {
+	e, err := catalog(t).Lookup("gcp-cloud-run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := results.Pricing{Model: "gcp-cloud-run", Region: "europe-west2", FreeTier: true}
+	if got := e.Price(cost.Units{VCPUSeconds: 200_000}, p, cost.Monthly); math.Abs(got-2.40) > 1e-9 {
+		t.Errorf("tier 2 with free tier = $%.4f, want $2.40", got)
+	}
+	p.Region = "us-central1"
+	if got := e.Price(cost.Units{VCPUSeconds: 200_000}, p, cost.Monthly); math.Abs(got-0.48) > 1e-9 {
+		t.Errorf("tier 1 with free tier = $%.4f, want $0.48", got)
+	}
+}
