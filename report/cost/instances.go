@@ -22,7 +22,6 @@ type instanceTime struct {
 	latestEnd float64
 	longest   float64
 	billedMS  float64 // flushed busy time, rounded
-	intervals int64
 	adds      int
 }
 
@@ -87,7 +86,6 @@ func (t *instanceTime) bill(s span) {
 		d = math.Ceil(d/t.roundMS-1e-9) * t.roundMS
 	}
 	t.billedMS += d
-	t.intervals++
 }
 
 // total flushes everything and returns the busy time billed, in milliseconds.
