@@ -109,6 +109,10 @@ type Pricing struct {
 	WarmInstances int `json:"warm_instances,omitempty" yaml:"warm_instances,omitempty"`
 	// SnapStart turns on Lambda SnapStart charges (snapshot cache and restores).
 	SnapStart bool `json:"snapstart,omitempty" yaml:"snapstart,omitempty"`
+	// InstanceConcurrency is how many requests one instance serves at once (Cloud Run
+	// concurrency, Azure Flex per-instance concurrency): with it, requests without an
+	// instance id are packed onto instances to estimate instance time.
+	InstanceConcurrency int `json:"instance_concurrency,omitempty" yaml:"instance_concurrency,omitempty"`
 }
 
 // Cost is the estimated cost of the invocations a run measured.
@@ -127,7 +131,8 @@ type Cost struct {
 	// Billing is how duration was billed: "request" (each request's own duration),
 	// "instance" (active time per instance, concurrent requests sharing it) or
 	// "instance_upper_bound" (instance billing without instance ids: every request
-	// counted as its own instance, an upper bound).
+	// counted as its own instance, an upper bound) or "instance_estimate" (without ids,
+	// packed by Pricing.InstanceConcurrency).
 	Billing   string   `json:"billing,omitempty"`
 	Region    string   `json:"region,omitempty"`
 	Timeouts  int64    `json:"timeouts,omitempty"`   // requests the client gave up on, billed up to the function timeout

@@ -115,6 +115,7 @@ func (v *validator) pricing() {
 	v.check(p.MonthlyInvocations >= 0, "pricing.monthly_invocations", "must be >= 0")
 	v.check(p.TimeoutMS >= 0, "pricing.timeout_ms", "must be >= 0")
 	v.check(p.WarmInstances >= 0, "pricing.warm_instances", "must be >= 0")
+	v.check(p.InstanceConcurrency >= 0, "pricing.instance_concurrency", "must be >= 0")
 }
 
 func (v *validator) probes() {

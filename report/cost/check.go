@@ -49,6 +49,9 @@ func (e *Entry) Check(p results.Pricing) []Problem {
 	if p.WarmInstances > 0 && e.Warm == nil {
 		out = append(out, Problem{"warm_instances", fmt.Sprintf("%s has no warm capacity to price", e.Model)})
 	}
+	if p.InstanceConcurrency > 0 && e.Billing != BillInstance {
+		out = append(out, Problem{"instance_concurrency", fmt.Sprintf("%s bills each request's own duration: instance concurrency does not change its cost", e.Model)})
+	}
 	if p.SnapStart && e.SnapStart == nil {
 		out = append(out, Problem{"snapstart", fmt.Sprintf("%s has no SnapStart", e.Model)})
 	}

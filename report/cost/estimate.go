@@ -18,6 +18,7 @@ const (
 	BillRequest            = "request"              // each request's own duration
 	BillInstance           = "instance"             // busy time per instance, shared by concurrent requests
 	BillInstanceUpperBound = "instance_upper_bound" // instance billing, but some requests had no instance id
+	BillInstanceEstimate   = "instance_estimate"    // no instance ids: packed by pricing.instance_concurrency
 )
 
 // Samples streams samples: it calls fn once per sample, in any order, and returns fn's
@@ -46,7 +47,9 @@ type Samples func(fn func(*results.Sample) error) error
 //     (Cloud Run, Azure Flex, Azure Consumption) price the time each instance
 //     (Sample.Instance) was busy with at least one request: the union of its requests'
 //     intervals, each busy interval rounded (Cloud Run 100 ms). A request with no
-//     instance id counts as its own instance (Billing says instance_upper_bound).
+//     instance id counts as its own instance (Billing says instance_upper_bound), or,
+//     with p.InstanceConcurrency, is packed with others onto the fewest instances that
+//     concurrency allows (instance_estimate; the notes give the upper bound too).
 //   - With p.SnapStart every cold start pays a restore of the function's memory.
 func Estimate(cat Catalog, p results.Pricing, samples Samples) (*results.Cost, error) {
 	est, err := NewEstimator(cat, p)

@@ -18,6 +18,7 @@ type Estimator struct {
 	p    results.Pricing
 	acc  accumulator
 	inst *instanceTime // instance-billed models only
+	pack *packer       // instance-billed, requests without ids, pricing.instance_concurrency > 1
 }
 
 // NewEstimator looks up p's model in cat; an unknown model, or a pricing the model
@@ -37,6 +38,9 @@ func NewEstimator(cat Catalog, p results.Pricing) (*Estimator, error) {
 	x := &Estimator{e: e, p: p}
 	if e.Billing == BillInstance {
 		x.inst = newInstanceTime(e.IntervalRoundingMS)
+		if p.InstanceConcurrency > 1 {
+			x.pack = newPacker(p.InstanceConcurrency, newInstanceTime(e.IntervalRoundingMS))
+		}
 	}
 	return x, nil
 }
@@ -45,8 +49,9 @@ type accumulator struct {
 	n, cold, warm                 int64
 	fromServer, fromCPU           int64
 	timeouts, notBilled, restores int64
-	noInstance                    int64
+	noInstance, packed            int64
 	all, coldU, warmU             Units
+	ownU                          Units   // packed requests, each as its own instance: the upper bound
 	rawCold, rawWarm, rawOther    float64 // instance billing: billed ms of requests on known instances, by class
 	maxObservedMB                 float64
 }
@@ -79,12 +84,18 @@ func (x *Estimator) Add(s *results.Sample) {
 	switch {
 	case x.inst == nil:
 		u = u.Add(e.busyUnits(ms, mem, x.p))
-	case s.Instance == "":
+	case s.Instance == "" && x.pack == nil:
 		a.noInstance++ // its own instance: an upper bound
 		u = u.Add(e.busyUnits(roundUp(ms, e.IntervalRoundingMS), mem, x.p))
 	default:
 		from := float64(s.Start.UnixNano())/1e6 + s.DNSMS + s.ConnectMS + s.TLSMS
-		x.inst.add(s.Instance, from, from+ms)
+		if s.Instance == "" {
+			a.packed++
+			a.ownU = a.ownU.Add(e.busyUnits(roundUp(ms, e.IntervalRoundingMS), mem, x.p))
+			x.pack.add(from, from+ms)
+		} else {
+			x.inst.add(s.Instance, from, from+ms)
+		}
 		switch s.Class {
 		case results.Cold:
 			a.rawCold += ms
@@ -197,8 +208,15 @@ func (x *Estimator) Close() (*results.Cost, error) {
 		return &results.Cost{Model: e.Model, BilledFrom: FromPlatform, Billing: BillRequest, NotBilled: a.notBilled,
 			Source: fmt.Sprintf("%s (read %s)", e.Source, e.Read), Notes: a.notes(e, x.timeoutMS(), false)}, nil
 	}
+	var upper float64 // per million, packed requests each on its own instance
 	if x.inst != nil {
-		busy := e.busyUnits(x.inst.total(), e.MemoryMB(p, a.maxObservedMB), p)
+		mem := e.MemoryMB(p, a.maxObservedMB)
+		busy := e.busyUnits(x.inst.total(), mem, p)
+		if x.pack != nil && a.packed > 0 {
+			x.pack.finish()
+			upper = e.Price(a.all.Add(busy).Add(a.ownU), p, Marginal) / float64(a.n) * 1e6
+			busy = busy.Add(e.busyUnits(x.pack.out.total(), mem, p))
+		}
 		a.all = a.all.Add(busy)
 		if raw := a.rawCold + a.rawWarm + a.rawOther; raw > 0 {
 			a.coldU = a.coldU.Add(busy.Scale(a.rawCold / raw))
@@ -209,6 +227,9 @@ func (x *Estimator) Close() (*results.Cost, error) {
 	c.Billing = BillRequest
 	if x.inst != nil {
 		c.Billing = BillInstance
+		if a.packed > 0 {
+			c.Billing = BillInstanceEstimate
+		}
 		if a.noInstance > 0 {
 			c.Billing = BillInstanceUpperBound
 		}
@@ -218,6 +239,10 @@ func (x *Estimator) Close() (*results.Cost, error) {
 		c.Region = e.Region
 	}
 	c.Notes = a.notes(e, x.timeoutMS(), x.inst != nil)
+	if a.packed > 0 {
+		c.Notes = append(c.Notes, fmt.Sprintf("estimate: %d requests had no instance id; they were packed %d at a time (pricing.instance_concurrency) onto the fewest instances that allows. The platform may spread them wider: with one instance each, $%.2f per million (the upper bound)",
+			a.packed, p.InstanceConcurrency, upper))
+	}
 	if p.WarmInstances > 0 && e.Warm != nil {
 		c.Notes = append(c.Notes, fmt.Sprintf("%d warm instances (%s) add $%.2f a month; requests they serve are priced at the on-demand rate, an upper bound",
 			p.WarmInstances, e.Warm.Title, e.WarmMonthlyUSD(p)))

@@ -211,4 +211,28 @@ func TestCloudRunSharesInstanceTime(t *testing.T) {
 	if ratio := alone.PerMillionUSD / shared.PerMillionUSD; ratio < 5 {
 		t.Errorf("sum of requests / instance time = %.1f, want the sharing to show (> 5)", ratio)
 	}
+	// Without ids but with the platform's concurrency (10), the requests are packed
+	// onto one instance: the same figure as with ids, labelled an estimate, with the
+	// upper bound in the notes.
+	p.InstanceConcurrency = 10
+	packed, err := cost.Estimate(catalog(t), p, samples(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(packed.PerMillionUSD-shared.PerMillionUSD) > 1e-9 || packed.Billing != cost.BillInstanceEstimate {
+		t.Errorf("packed: $%.4f per million, billing %q; want $%.4f, instance_estimate", packed.PerMillionUSD, packed.Billing, shared.PerMillionUSD)
+	}
+	if !strings.Contains(strings.Join(packed.Notes, " "), fmt.Sprintf("$%.2f per million (the upper bound)", alone.PerMillionUSD)) {
+		t.Errorf("notes %q lack the upper bound $%.2f", packed.Notes, alone.PerMillionUSD)
+	}
+	// At concurrency 5 the ten requests need two instances: twice the compute.
+	p.InstanceConcurrency = 5
+	two, err := cost.Estimate(catalog(t), p, samples(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantTwo := (2*busy*0.000024 + 2*0.5*busy*0.0000025 + 600*0.40/1e6) / 600 * 1e6
+	if math.Abs(two.PerMillionUSD-wantTwo) > 1e-9 {
+		t.Errorf("concurrency 5: $%.4f per million, want $%.4f", two.PerMillionUSD, wantTwo)
+	}
 }

@@ -27,6 +27,8 @@ func TestCheckPricing(t *testing.T) {
 		{"flex memory not a size", results.Pricing{Model: "azure-flex-consumption", MemoryMB: 1024}, "memory_mb"},
 		{"no warm capacity", results.Pricing{Model: "cloudflare-workers", WarmInstances: 1}, "warm_instances"},
 		{"snapstart off lambda", results.Pricing{Model: "gcp-cloud-run", SnapStart: true}, "snapstart"},
+		{"concurrency on a request-billed model", results.Pricing{Model: "aws-lambda", InstanceConcurrency: 10}, "instance_concurrency"},
+		{"concurrency on cloud run", results.Pricing{Model: "gcp-cloud-run", InstanceConcurrency: 80}, ""},
 		{"several", results.Pricing{Model: "aws-lambda", Arch: "sparc", Region: "moon-1", MemoryMB: 64}, "arch,region,memory_mb"},
 	}
 	cat := catalog(t)
