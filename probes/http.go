@@ -28,6 +28,7 @@ var DefaultEvidenceHeaders = []string{
 	"X-Duration-Seconds", "X-Start-Time", "Server-Timing", "X-Cloud-Trace-Context",
 	"Function-Execution-Id", "Cf-Ray", "Retry-After",
 	"X-Function-Init-Ms", "X-Function-Prewarmed", "X-Function-Queued-Ms",
+	"X-Function-Cpu-Ms", "X-Thaw-Cpu-Ms",
 }
 
 // DefaultRequestIDHeader carries Sample.RequestID to the target, so samples join

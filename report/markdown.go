@@ -102,6 +102,12 @@ func mdCost(b *strings.Builder, s *results.Summary) {
 		fmt.Fprintf(b, " At %s invocations a month and the measured cold rate: **%s/month**.", fmtCount(c.MonthlyInvocations), fmtUSD(c.MonthlyUSD))
 	}
 	b.WriteString("\n")
+	for _, n := range c.Notes {
+		fmt.Fprintf(b, "\n- %s", mdEscape(n))
+	}
+	if len(c.Notes) > 0 {
+		b.WriteString("\n")
+	}
 	if c.Source != "" {
 		fmt.Fprintf(b, "\nPrices: %s\n", mdEscape(c.Source))
 	}

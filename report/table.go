@@ -67,6 +67,9 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 		if c.MonthlyInvocations > 0 {
 			fmt.Fprintf(&b, "monthly projection: %s invocations → %s\n", fmtCount(c.MonthlyInvocations), fmtUSD(c.MonthlyUSD))
 		}
+		for _, n := range c.Notes {
+			fmt.Fprintf(&b, "cost note: %s\n", n)
+		}
 	}
 	if k := s.KeepAlive; k != nil {
 		fmt.Fprintf(&b, "keep-alive: ~%s (between %s and %s, %s)\n",
@@ -98,8 +101,11 @@ func CountList(m map[string]int64) string {
 }
 
 func billedFromText(from string) string {
-	if from == "server_time" {
+	switch from {
+	case "server_time":
 		return "server time (upper bound)"
+	case "cpu":
+		return "function-reported CPU time"
 	}
 	if from == "" {
 		return "unknown"

@@ -51,6 +51,7 @@ func AppendSample(b []byte, s *Sample) ([]byte, error) {
 		e.strMap("reasons", ev.Reasons)
 		e.b = append(e.b, '}')
 	}
+	e.num("cpu_ms", s.CPUMS)
 	e.b = append(e.b, '}')
 	return e.b, e.err
 }

@@ -38,7 +38,7 @@ func randomSample(r *rand.Rand) results.Sample {
 		LatencyMS: f(), IntendedLatencyMS: f(), TTFBMS: f(), DNSMS: f(), ConnectMS: f(), TLSMS: f(), ConnReused: r.IntN(2) == 0,
 		IdleBeforeMS: f(), InFlight: r.IntN(3), Status: []int{0, 200, 503}[r.IntN(3)], Error: str(), ErrorDetail: str(),
 		Class: results.Class(str()), Kind: str(), DecidedBy: str(), Confidence: f(), Instance: str(), InitMS: f(),
-		BilledMS: f(), MaxMemoryMB: f(), PlatformDurMS: f()}
+		BilledMS: f(), MaxMemoryMB: f(), PlatformDurMS: f(), CPUMS: f()}
 	if r.IntN(3) > 0 {
 		s.Evidence = &results.Evidence{Body: str(), Log: str()}
 		if r.IntN(2) == 0 {

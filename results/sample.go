@@ -24,6 +24,9 @@ const (
 	KindColdPrewarmed = "cold-prewarmed"
 	KindWarm          = "warm"
 	KindWarmQueued    = "warm-queued"
+	// KindColdRestored is a cold start restored from a snapshot (Lambda SnapStart:
+	// the platform reports a restore duration instead of an init duration).
+	KindColdRestored = "cold-restored"
 )
 
 // Error kinds: request failures are data, recorded in Sample.Error. An empty Error means
@@ -77,6 +80,7 @@ type Sample struct {
 	MaxMemoryMB   float64   `json:"max_memory_mb,omitempty"`        // peak memory reported by the platform
 	PlatformDurMS float64   `json:"platform_duration_ms,omitempty"` // function duration reported by the platform
 	Evidence      *Evidence `json:"evidence,omitempty"`
+	CPUMS         float64   `json:"cpu_ms,omitempty"` // CPU time the function reported (X-Thaw-Cpu-Ms), for CPU-billed platforms
 }
 
 // Evidence is what the invoker kept from the response so that probes can judge the

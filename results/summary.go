@@ -101,6 +101,18 @@ type Pricing struct {
 	Region             string  `json:"region,omitempty" yaml:"region,omitempty"`
 	FreeTier           bool    `json:"free_tier,omitempty" yaml:"free_tier,omitempty"`
 	MonthlyInvocations int64   `json:"monthly_invocations,omitempty" yaml:"monthly_invocations,omitempty"`
+	// TimeoutMS is the function's configured timeout: a request the client gave up on
+	// (timeout) is billed up to it. 0: the model's default.
+	TimeoutMS int `json:"timeout_ms,omitempty" yaml:"timeout_ms,omitempty"`
+	// WarmInstances is the warm capacity paid for ahead of traffic: Lambda provisioned
+	// concurrency, Cloud Run minimum instances, Azure Flex always-ready instances.
+	WarmInstances int `json:"warm_instances,omitempty" yaml:"warm_instances,omitempty"`
+	// SnapStart turns on Lambda SnapStart charges (snapshot cache and restores).
+	SnapStart bool `json:"snapstart,omitempty" yaml:"snapstart,omitempty"`
+	// InstanceConcurrency is how many requests one instance serves at once (Cloud Run
+	// concurrency, Azure Flex per-instance concurrency): with it, requests without an
+	// instance id are packed onto instances to estimate instance time.
+	InstanceConcurrency int `json:"instance_concurrency,omitempty" yaml:"instance_concurrency,omitempty"`
 }
 
 // Cost is the estimated cost of the invocations a run measured.
@@ -115,6 +127,21 @@ type Cost struct {
 	MonthlyInvocations int64   `json:"monthly_invocations,omitempty"`
 	MonthlyUSD         float64 `json:"monthly_usd,omitempty"`
 	Source             string  `json:"source,omitempty"` // pricing catalog entry: address and date read
+
+	// Billing is how duration was billed: "request" (each request's own duration),
+	// "instance" (active time per instance, concurrent requests sharing it) or
+	// "instance_upper_bound" (instance billing without instance ids: every request
+	// counted as its own instance, an upper bound) or "instance_estimate" (without ids,
+	// packed by Pricing.InstanceConcurrency).
+	Billing   string   `json:"billing,omitempty"`
+	Region    string   `json:"region,omitempty"`
+	Timeouts  int64    `json:"timeouts,omitempty"`   // requests the client gave up on, billed up to the function timeout
+	NotBilled int64    `json:"not_billed,omitempty"` // throttled (429) or never reached the function: not billed
+	Restores  int64    `json:"restores,omitempty"`   // SnapStart restores billed
+	Notes     []string `json:"notes,omitempty"`      // what the figure assumes, in words (upper bounds, fallbacks)
+	// WarmMonthlyUSD is the monthly cost of the warm capacity (Pricing.WarmInstances,
+	// SnapStart cache) alone; MonthlyUSD includes it.
+	WarmMonthlyUSD float64 `json:"warm_monthly_usd,omitempty"`
 }
 
 // KeepAlive is the estimate of how long the platform keeps an idle instance alive.

@@ -32,6 +32,7 @@ func (sc *Scenario) Validate() error {
 	v.scenario()
 	v.target()
 	v.probes()
+	v.pricing()
 	v.phases()
 	return errors.Join(v.errs...)
 }
@@ -98,6 +99,23 @@ func validHeaderName(name string) bool {
 		}
 	}
 	return true
+}
+
+// pricing checks what needs no catalog; cmd/thaw checks model, arch, region and memory
+// size against it.
+func (v *validator) pricing() {
+	p := v.sc.Pricing
+	if p == nil {
+		return
+	}
+	v.check(p.Model != "", "pricing.model", "is required")
+	v.check(p.MemoryMB >= 0, "pricing.memory_mb", "must be >= 0")
+	v.check(p.VCPU >= 0, "pricing.vcpu", "must be >= 0")
+	v.check(p.EphemeralStorageMB >= 0, "pricing.ephemeral_storage_mb", "must be >= 0")
+	v.check(p.MonthlyInvocations >= 0, "pricing.monthly_invocations", "must be >= 0")
+	v.check(p.TimeoutMS >= 0, "pricing.timeout_ms", "must be >= 0")
+	v.check(p.WarmInstances >= 0, "pricing.warm_instances", "must be >= 0")
+	v.check(p.InstanceConcurrency >= 0, "pricing.instance_concurrency", "must be >= 0")
 }
 
 func (v *validator) probes() {

@@ -40,6 +40,9 @@ func TestValidate(t *testing.T) {
 			"phases[4]: needs exactly one|{name: e}", "phases[5].idle.samples: must be > 0|0}}"}},
 		{"probes", "version: 1\nname: v\n" + okTarget + "probes: [marker, marker, vibes]\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n",
 			[]string{`probes[1]: probe "marker" listed twice|marker, vibes`, `probes[2]: unknown probe "vibes"|vibes]`}},
+		{"pricing", "version: 1\nname: v\n" + okTarget + "pricing: {model: '', memory_mb: -1, warm_instances: -2, timeout_ms: -3}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n",
+			[]string{"pricing.model: is required|''", "pricing.memory_mb: must be >= 0|-1", "pricing.warm_instances: must be >= 0|-2",
+				"pricing.timeout_ms: must be >= 0|-3"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

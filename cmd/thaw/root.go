@@ -80,6 +80,7 @@ and writes samples, a summary with HDR histograms, plots and an HTML report.`,
 		newCompareCmd(),
 		newGateCmd(),
 		newMergeCmd(),
+		newAdviseCmd(),
 		newVersionCmd(),
 	)
 	return root

@@ -46,7 +46,7 @@ unreachable or interrupted; what was measured is still written).`,
   thaw emulate --time-scale 60 & thaw run demo.yaml --time-scale 60`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := loadScenario(args[0], o.target, cmd.ErrOrStderr())
+			sc, err := loadScenario(args[0], o.target, o.analysis.pricingFile, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -67,12 +67,13 @@ unreachable or interrupted; what was measured is still written).`,
 
 // loadScenario parses and validates a scenario file, printing every problem. A
 // target URL given on the command line replaces the file's (so its ${VAR} need not
-// be set).
-func loadScenario(path, target string, stderr io.Writer) (*scenarios.Scenario, error) {
+// be set); pricingFile is the --pricing catalog the pricing block is checked against.
+func loadScenario(path, target, pricingFile string, stderr io.Writer) (*scenarios.Scenario, error) {
 	sc, err := scenarios.LoadTarget(path, target)
 	problems := scenarios.Problems(err)
 	if sc != nil {
 		problems = append(problems, thresholdProblems(sc)...)
+		problems = append(problems, pricingProblems(sc, pricingFile)...)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -92,6 +93,25 @@ func thresholdProblems(sc *scenarios.Scenario) []error {
 			path := fmt.Sprintf("thresholds[%d]", i)
 			out = append(out, &scenarios.FieldError{File: sc.File, Pos: sc.Pos(path), Path: path, Msg: fmt.Sprintf("%q: %v", expr, err)})
 		}
+	}
+	return out
+}
+
+// pricingProblems checks the scenario's pricing block against the catalog (model, arch,
+// region, memory size), so a typo is reported with its line and column before any load
+// is sent rather than after the run.
+func pricingProblems(sc *scenarios.Scenario, pricingFile string) []error {
+	if sc.Pricing == nil {
+		return nil
+	}
+	cat, err := loadCatalog(pricingFile)
+	if err != nil {
+		return []error{fmt.Errorf("--pricing: %w", err)}
+	}
+	var out []error
+	for _, p := range cat.Check(*sc.Pricing) {
+		path := "pricing." + p.Field
+		out = append(out, &scenarios.FieldError{File: sc.File, Pos: sc.Pos(path), Path: path, Msg: p.Msg})
 	}
 	return out
 }

@@ -8,15 +8,17 @@ import (
 )
 
 func newValidateCmd() *cobra.Command {
-	return &cobra.Command{
+	var pricingFile string
+	cmd := &cobra.Command{
 		Use:   "validate FILE",
 		Short: "Check a scenario file and report every problem with its line and column",
 		Long: `validate parses a scenario file strictly (unknown keys, wrong types, bad durations,
 unset ${VAR} environment variables) and checks its meaning, printing every problem on
-its own line as file:line:column: field: message. It exits 2 when there is any.`,
+its own line as file:line:column: field: message. It exits 2 when there is any. The
+pricing block is checked against the pricing catalog (model, arch, region, memory).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sc, err := loadScenario(args[0], "", cmd.ErrOrStderr())
+			sc, err := loadScenario(args[0], "", pricingFile, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -30,4 +32,6 @@ its own line as file:line:column: field: message. It exits 2 when there is any.`
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&pricingFile, "pricing", "", "pricing catalog YAML overriding the built-in one")
+	return cmd
 }

@@ -33,6 +33,17 @@ target:
 phases:
   - {name: a, rate: {rps: 5, duration: 5x}}
 `)
+	lamda := write("lamda.yaml", "version: 1\nname: typo\ntarget: {url: 'http://127.0.0.1:1/'}\npricing: {model: aws-lamda}\nphases: [{name: w, concurrency: {workers: 1, iterations: 3}}]\n")
+	badPricing := write("badpricing.yaml", `version: 1
+name: bad
+target: {url: 'http://127.0.0.1:1/'}
+pricing:
+  model: aws-lambda
+  arch: amd64
+  region: moon-1
+  memory_mb: 20480
+phases: [{name: w, concurrency: {workers: 1, iterations: 3}}]
+`)
 	single := write("single.yaml", "version: 1\nname: one\ntarget: {url: 'http://[::1]/'}\nphases: [{name: w, concurrency: {workers: 1, iterations: 3}}]\n")
 	tests := []struct {
 		name       string
@@ -47,6 +58,12 @@ phases:
 			three + ":4:8: target.url: environment variable THAW_VALIDATE_TEST_MISSING is not set",
 			three + ":5:3: target.timout: unknown field",
 			three + `:7:40: phases[0].rate.duration: want a duration like 30s or 1m30s, got "5x"`}},
+		{"pricing model typo", []string{"validate", lamda}, 2, "", []string{
+			lamda + `:4:18: pricing.model: unknown model "aws-lamda" (known: aws-lambda,`}},
+		{"pricing arch, region, memory", []string{"validate", badPricing}, 2, "", []string{
+			badPricing + `:6:9: pricing.arch: "amd64" is not an arch of aws-lambda (x86_64, arm64)`,
+			badPricing + `:7:11: pricing.region: "moon-1" is not a region the catalog prices for aws-lambda`,
+			badPricing + ":8:14: pricing.memory_mb: 20480 MB: out of range (128 to 10240 MB) for aws-lambda"}},
 		{"missing file", []string{"validate", filepath.Join(dir, "nope.yaml")}, 2, "", []string{"read scenario"}},
 		{"no argument", []string{"validate"}, 2, "", []string{"thaw: accepts 1 arg(s)"}},
 	}

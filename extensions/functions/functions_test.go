@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/probes"
+	"github.com/thaw-dev/thaw/report/cost"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -85,10 +87,11 @@ func serve(t *testing.T, name string, args ...string) string {
 }
 
 type facts struct {
-	Instance    string `json:"instance"`
-	Cold        bool   `json:"cold"`
-	SinceInitMS int64  `json:"since_init_ms"`
-	Count       int64  `json:"count"`
+	Instance    string  `json:"instance"`
+	Cold        bool    `json:"cold"`
+	SinceInitMS int64   `json:"since_init_ms"`
+	Count       int64   `json:"count"`
+	CPUMS       float64 `json:"cpu_ms"`
 }
 
 // invoke sends one request through thaw's own invoker and classifies it with the
@@ -109,6 +112,10 @@ func invoke(t *testing.T, inv *probes.HTTPInvoker, c *probes.Chain, seq int) (re
 		h["X-Function-Count"] != strconv.FormatInt(f.Count, 10) || h["X-Function-Since-Init-Ms"] != strconv.FormatInt(f.SinceInitMS, 10) {
 		t.Fatalf("headers %v disagree with body %+v", h, f)
 	}
+	cpu, err := strconv.ParseFloat(h["X-Function-Cpu-Ms"], 64)
+	if err != nil || cpu < 0 || math.Abs(cpu-f.CPUMS) > 0.0005 {
+		t.Fatalf("X-Function-Cpu-Ms %q (body %g): want the same non-negative CPU time in both", h["X-Function-Cpu-Ms"], f.CPUMS)
+	}
 	c.Classify(&s)
 	return s, f
 }
@@ -126,6 +133,10 @@ func checkServer(t *testing.T, url string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cat, err := cost.DefaultCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var first facts
 	for i := 1; i <= 3; i++ {
 		s, f := invoke(t, inv, c, i)
@@ -138,6 +149,11 @@ func checkServer(t *testing.T, url string) {
 		}
 		if f.Instance != first.Instance || f.SinceInitMS < first.SinceInitMS {
 			t.Errorf("instance changed or time went back: %+v then %+v", first, f)
+		}
+		// A CPU-billed model prices the reported CPU time, not the wall time.
+		c, err := cost.Estimate(cat, results.Pricing{Model: "cloudflare-workers"}, func(fn func(*results.Sample) error) error { return fn(&s) })
+		if err != nil || c.BilledFrom != cost.FromCPU {
+			t.Errorf("request %d: cost billed from %v (err %v), want the reported CPU time", i, c, err)
 		}
 	}
 }

@@ -77,6 +77,57 @@ type Entry struct {
 
 	Free     Allowance `yaml:"free,omitempty"`     // monthly free tier, applied when Pricing.FreeTier
 	Included Allowance `yaml:"included,omitempty"` // monthly usage included in BaseMonthlyUSD
+
+	// Billing is what duration is billed on: "request" (default: each request's own
+	// duration) or "instance" (the time each instance is busy with at least one
+	// request: concurrent requests on one instance share it).
+	Billing string `yaml:"billing,omitempty"`
+	// IntervalRoundingMS rounds each busy interval of an instance up to a multiple of
+	// this (Cloud Run: 100 ms), after the per-request MinimumMS and RoundingMS.
+	IntervalRoundingMS float64 `yaml:"interval_rounding_ms,omitempty"`
+	// DefaultTimeoutMS is the function timeout when the pricing names none: a request
+	// the client gave up on is billed up to it (the function kept running).
+	DefaultTimeoutMS float64 `yaml:"default_timeout_ms,omitempty"`
+	// Archs are the accepted pricing.arch values (none: arch must be left out).
+	Archs []string `yaml:"archs,omitempty"`
+	// Regions maps each accepted pricing.region to the factor its duration prices
+	// (GB-s, GiB-s, vCPU-s, GHz-s) bear over the listed ones (Cloud Run Tier 2: 1.4).
+	Regions map[string]float64 `yaml:"regions,omitempty"`
+	// Memory is what pricing.memory_mb may be.
+	Memory MemoryRule `yaml:"memory,omitempty"`
+	// Warm prices capacity held ready ahead of traffic (pricing.warm_instances).
+	Warm *WarmPrices `yaml:"warm,omitempty"`
+	// SnapStart prices Lambda SnapStart (pricing.snapstart).
+	SnapStart *SnapStartPrices `yaml:"snapstart,omitempty"`
+}
+
+// MemoryRule says which memory sizes a model accepts: one of Sizes, or Min to Max.
+type MemoryRule struct {
+	MinMB   int   `yaml:"min_mb,omitempty"`
+	MaxMB   int   `yaml:"max_mb,omitempty"`
+	SizesMB []int `yaml:"sizes_mb,omitempty"`
+}
+
+// WarmPrices is the price of warm capacity: Lambda provisioned concurrency, Cloud Run
+// minimum instances (idle rate), Azure Flex always-ready baseline. The baseline is
+// charged for every second the capacity is held, busy or not.
+type WarmPrices struct {
+	Title           string             `yaml:"title"`
+	Source          string             `yaml:"source"`
+	Read            string             `yaml:"read"`
+	GBSecondUSD     map[string]float64 `yaml:"gb_second_usd,omitempty"` // by arch, or "any"
+	GiBSecondUSD    float64            `yaml:"gib_second_usd,omitempty"`
+	VCPUSecondUSD   float64            `yaml:"vcpu_second_usd,omitempty"`
+	ExecGBSecondUSD map[string]float64 `yaml:"exec_gb_second_usd,omitempty"` // duration price of requests served on warm capacity, by arch or "any"
+}
+
+// SnapStartPrices is Lambda SnapStart: a cache charge for every second a snapshot is
+// kept (per GB of memory) and a restore charge per GB restored at each cold start.
+type SnapStartPrices struct {
+	Source           string  `yaml:"source"`
+	Read             string  `yaml:"read"`
+	CacheGBSecondUSD float64 `yaml:"cache_gb_second_usd"`
+	RestoreGBUSD     float64 `yaml:"restore_gb_usd"`
 }
 
 // DefaultCatalog returns the catalog shipped with thaw.
@@ -144,8 +195,21 @@ func (e Entry) Validate() error {
 	if e.Source == "" || e.Read == "" {
 		errs = append(errs, errors.New("source and read are required"))
 	}
-	if e.RoundingMS < 0 || e.MinimumMS < 0 || e.MemoryRoundingMB < 0 {
-		errs = append(errs, errors.New("rounding_ms, minimum_ms and memory_rounding_mb must not be negative"))
+	if e.RoundingMS < 0 || e.MinimumMS < 0 || e.MemoryRoundingMB < 0 || e.IntervalRoundingMS < 0 {
+		errs = append(errs, errors.New("rounding_ms, minimum_ms, interval_rounding_ms and memory_rounding_mb must not be negative"))
+	}
+	switch e.Billing {
+	case "", BillRequest, BillInstance:
+	default:
+		errs = append(errs, fmt.Errorf("billing: %q: want request or instance", e.Billing))
+	}
+	for r, f := range e.Regions {
+		if f <= 0 {
+			errs = append(errs, fmt.Errorf("regions.%s: factor must be positive", r))
+		}
+	}
+	if m := e.Memory; m.MaxMB > 0 && m.MinMB > m.MaxMB {
+		errs = append(errs, errors.New("memory: min_mb above max_mb"))
 	}
 	archs := make([]string, 0, len(e.GBSecondTiers))
 	for a := range e.GBSecondTiers {

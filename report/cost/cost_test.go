@@ -36,80 +36,6 @@ func stream(n int, s results.Sample) cost.Samples {
 
 func cents(usd float64) float64 { return math.Round(usd*100) / 100 }
 
-// TestPublishedExamples reproduces the worked examples on the providers' price pages,
-// to the cent, by streaming samples of the example's duration and projecting to the
-// example's monthly volume.
-func TestPublishedExamples(t *testing.T) {
-	tests := []struct {
-		name    string
-		source  string
-		pricing results.Pricing
-		sample  results.Sample
-		want    float64
-	}{
-		{
-			// https://aws.amazon.com/lambda/pricing/ (pricing example: 1536 MB on Arm,
-			// 3 million requests a month, 120 ms each): 540,000 GB-s × $0.0000133334 =
-			// $7.20 compute + 3M × $0.20/M = $0.60 requests = $7.80 (free tier not applied).
-			name:    "aws lambda arm64 1536MB 3M x 120ms",
-			source:  "https://aws.amazon.com/lambda/pricing/",
-			pricing: results.Pricing{Model: "aws-lambda", Arch: "arm64", MemoryMB: 1536, MonthlyInvocations: 3_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 120},
-			want:    7.80,
-		},
-		{
-			// https://cloud.google.com/functions/pricing-1stgen (example: 128 MB / 200 MHz,
-			// 10 million invocations a month, 300 ms each, free tier): invocations
-			// (10M − 2M) × $0.40/M = $3.20; 375,000 GB-s is under the 400,000 free;
-			// 600,000 GHz-s − 200,000 free = 400,000 × $0.00001 = $4.00; total $7.20.
-			name:    "gcp functions 1st gen 128MB 10M x 300ms free tier",
-			source:  "https://cloud.google.com/functions/pricing-1stgen",
-			pricing: results.Pricing{Model: "gcp-functions-gen1", MemoryMB: 128, FreeTier: true, MonthlyInvocations: 10_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 300},
-			want:    7.20,
-		},
-		{
-			// https://azure.microsoft.com/en-us/pricing/details/functions/ (Consumption
-			// plan pricing example: 512 MB observed memory, 3 million executions of 1 s,
-			// free grant): 1,500,000 GB-s − 400,000 = 1,100,000 × $0.000016 = $17.60;
-			// (3M − 1M) × $0.20/M = $0.40; total $18.00.
-			name:    "azure consumption 512MB 3M x 1s free grant",
-			source:  "https://azure.microsoft.com/en-us/pricing/details/functions/",
-			pricing: results.Pricing{Model: "azure-consumption", MemoryMB: 128, FreeTier: true, MonthlyInvocations: 3_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 1000, MaxMemoryMB: 512},
-			want:    18.00,
-		},
-		{
-			// https://developers.cloudflare.com/workers/platform/pricing/ (example: 15
-			// million requests a month, 7 ms CPU each): $5 subscription + (15M − 10M) ×
-			// $0.30/M = $1.50 + (105M − 30M) CPU ms × $0.02/M = $1.50; total $8.00.
-			name:    "cloudflare workers 15M x 7ms cpu",
-			source:  "https://developers.cloudflare.com/workers/platform/pricing/",
-			pricing: results.Pricing{Model: "cloudflare-workers", MonthlyInvocations: 15_000_000},
-			sample:  results.Sample{Status: 200, Class: results.Warm, BilledMS: 7},
-			want:    8.00,
-		},
-	}
-	cat := catalog(t)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, err := cost.Estimate(cat, tt.pricing, stream(10, tt.sample))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := cents(c.MonthlyUSD); got != tt.want {
-				t.Errorf("monthly = $%.4f, want $%.2f (%s)", c.MonthlyUSD, tt.want, tt.source)
-			}
-			if c.BilledFrom != cost.FromPlatform {
-				t.Errorf("billed_from = %q, want platform", c.BilledFrom)
-			}
-			if !strings.Contains(c.Source, "2026-") {
-				t.Errorf("source %q lacks the date read", c.Source)
-			}
-		})
-	}
-}
-
 // TestDerivedFigures checks billing rules with figures worked by hand from the catalog
 // prices (not published examples).
 func TestDerivedFigures(t *testing.T) {
@@ -121,6 +47,16 @@ func TestDerivedFigures(t *testing.T) {
 		monthly       float64
 		wantBilledVia string
 	}{
+		{
+			// arm64, 1536 MB, 3M × 120 ms, no free tier (worked by hand; AWS publishes no
+			// such example): 540,000 GB-s × $0.0000133334 = $7.20 + $0.60.
+			name:          "lambda arm64 1536MB 120ms",
+			pricing:       results.Pricing{Model: "aws-lambda", Arch: "arm64", MemoryMB: 1536, MonthlyInvocations: 3_000_000},
+			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 120},
+			perMillion:    2.60,
+			monthly:       7.80,
+			wantBilledVia: cost.FromPlatform,
+		},
 		{
 			// x86_64 twin of the Lambda example: 540,000 GB-s × $0.0000166667 = $9.00 + $0.60.
 			name:          "lambda x86 1536MB 120ms",
@@ -176,12 +112,58 @@ func TestDerivedFigures(t *testing.T) {
 			wantBilledVia: cost.FromPlatform,
 		},
 		{
-			// Flex Consumption on demand: 2048 MB × 0.25 s × $0.000026 = $13.00/M + $0.40/M.
-			name:          "azure flex",
+			// Flex Consumption on demand, an isolated 250 ms call: billed the 1,000 ms
+			// minimum: 2 GB × 1 s × $0.000026 = $52.00/M + $0.40/M. No instance id, so
+			// each call is its own instance.
+			name:          "azure flex minimum",
 			pricing:       results.Pricing{Model: "azure-flex-consumption", MemoryMB: 2048},
 			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 250},
-			perMillion:    13.40,
+			perMillion:    52.40,
 			wantBilledVia: cost.FromPlatform,
+		},
+		{
+			// Flex rounds up to 100 ms past the minimum: 1,230 ms bills 1,300 ms:
+			// 2 GB × 1.3 s × $0.000026 = $67.60/M + $0.40/M.
+			name:          "azure flex 100ms steps",
+			pricing:       results.Pricing{Model: "azure-flex-consumption", MemoryMB: 2048},
+			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 1230},
+			perMillion:    68.00,
+			wantBilledVia: cost.FromPlatform,
+		},
+		{
+			// Cloud Run Tier 2 (europe-west2): compute 1.4×: (4.80 + 0.25) × 1.4 + 0.40.
+			name:          "cloud run tier 2",
+			pricing:       results.Pricing{Model: "gcp-cloud-run", MemoryMB: 512, VCPU: 1, Region: "europe-west2"},
+			sample:        results.Sample{Status: 200, Class: results.Warm, BilledMS: 130},
+			perMillion:    7.47,
+			wantBilledVia: cost.FromPlatform,
+		},
+		{
+			// Cloudflare bills CPU time: 5 ms reported of a 40 ms response: 5 ms ×
+			// $0.02/M CPU-ms = $0.0000001 + $0.30/M requests.
+			name:          "cloudflare cpu time",
+			pricing:       results.Pricing{Model: "cloudflare-workers"},
+			sample:        results.Sample{Status: 200, Class: results.Warm, TTFBMS: 40, CPUMS: 5},
+			perMillion:    0.40,
+			wantBilledVia: cost.FromCPU,
+		},
+		{
+			// Without cpu_ms, wall (server) time is priced: 40 ms × $0.02/M = $0.80/M +
+			// $0.30/M, labelled an upper bound.
+			name:          "cloudflare wall time upper bound",
+			pricing:       results.Pricing{Model: "cloudflare-workers"},
+			sample:        results.Sample{Status: 200, Class: results.Warm, TTFBMS: 40},
+			perMillion:    1.10,
+			wantBilledVia: cost.FromServerTime,
+		},
+		{
+			// A request the client gave up on after 1 s kept running to the function's
+			// 10 s timeout: 1 GB × 10 s × $0.0000166667 = $166.67/M + $0.20/M.
+			name:          "lambda timeout billed to the limit",
+			pricing:       results.Pricing{Model: "aws-lambda", MemoryMB: 1024, TimeoutMS: 10_000},
+			sample:        results.Sample{Error: results.ErrTimeout, LatencyMS: 1000, Class: results.Unknown},
+			perMillion:    166.87,
+			wantBilledVia: cost.FromServerTime,
 		},
 	}
 	cat := catalog(t)
@@ -273,8 +255,15 @@ func TestEstimateErrors(t *testing.T) {
 	if _, err := cost.Estimate(cat, results.Pricing{Model: "nope"}, stream(1, results.Sample{Status: 200})); err == nil || !strings.Contains(err.Error(), "aws-lambda") {
 		t.Errorf("unknown model: err = %v, want one listing known models", err)
 	}
-	if _, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(3, results.Sample{Error: results.ErrTimeout})); err == nil {
-		t.Error("no responses: want an error")
+	if _, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(0, results.Sample{})); err == nil {
+		t.Error("no samples: want an error")
+	}
+	// Only throttled or unreached requests: the platform bills nothing, and says so.
+	for _, s := range []results.Sample{{Error: results.ErrRefused}, {Status: 429, Error: results.ErrThrottled}} {
+		c, err := cost.Estimate(cat, results.Pricing{Model: "aws-lambda"}, stream(3, s))
+		if err != nil || c.PerMillionUSD != 0 || c.NotBilled != 3 || len(c.Notes) == 0 {
+			t.Errorf("only %s: cost %+v, err %v; want nothing billed, 3 not billed, a note", s.Error, c, err)
+		}
 	}
 }
 

@@ -1,7 +1,6 @@
 package cost
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/thaw-dev/thaw/results"
@@ -10,25 +9,48 @@ import (
 // Where a billed duration came from (results.Cost.BilledFrom).
 const (
 	FromPlatform   = "platform"    // the platform reported the billed (or function) duration
+	FromCPU        = "cpu"         // the function reported its CPU time (CPU-billed models)
 	FromServerTime = "server_time" // server time: an upper bound (includes network round trip)
+)
+
+// What duration is billed on (Entry.Billing, results.Cost.Billing).
+const (
+	BillRequest            = "request"              // each request's own duration
+	BillInstance           = "instance"             // busy time per instance, shared by concurrent requests
+	BillInstanceUpperBound = "instance_upper_bound" // instance billing, but some requests had no instance id
+	BillInstanceEstimate   = "instance_estimate"    // no instance ids: packed by pricing.instance_concurrency
 )
 
 // Samples streams samples: it calls fn once per sample, in any order, and returns fn's
 // first error. results.ReadSamples(dir, fn) has this shape.
 type Samples func(fn func(*results.Sample) error) error
 
-// Estimate prices every invocation that got a response under pricing p and returns the
+// Estimate prices every invocation the platform bills under pricing p and returns the
 // cost per invocation and per million, cold and warm separately, the share caused by
 // cold starts and, when p.MonthlyInvocations is set, a monthly projection at the
-// measured cold rate. Memory does not grow with the number of samples.
+// measured cold rate (plus any warm capacity). Memory does not grow with the number of
+// samples. The rules, per sample:
 //
-// Billed duration, per sample: the platform's billed duration when reported
-// (Sample.BilledMS, which already holds the init time the platform bills); else the
-// platform's function duration plus, for a cold start on a model that bills init, the
-// reported init time; else server time (first byte minus connection set-up), an upper
-// bound that already contains any cold start, minus the reported init time when the
-// model does not bill init. BilledFrom says "platform" only when every sample had a
-// platform figure.
+//   - Throttled (429) requests and requests that never reached the function (refused,
+//     DNS, TLS, reset before a response) are not billed. A request the client gave up
+//     on (timeout) kept running: it is billed up to the function timeout
+//     (p.TimeoutMS, else the model's default), or its elapsed time if longer.
+//   - Duration: the platform's billed duration when reported (Sample.BilledMS, which
+//     already holds any init the platform bills); else the platform's function
+//     duration plus, for a cold start on a model that bills init, the reported init;
+//     on a CPU-billed model (Cloudflare) the CPU time the function reported
+//     (Sample.CPUMS); else server time (first byte minus connection set-up), an upper
+//     bound, minus the reported init when the model does not bill init.
+//   - Each request's duration is raised to the model's minimum and rounded (Lambda
+//     1 ms; Azure Flex at least 1 s, then 100 ms).
+//   - Request-billed models price each request's duration. Instance-billed models
+//     (Cloud Run, Azure Flex, Azure Consumption) price the time each instance
+//     (Sample.Instance) was busy with at least one request: the union of its requests'
+//     intervals, each busy interval rounded (Cloud Run 100 ms). A request with no
+//     instance id counts as its own instance (Billing says instance_upper_bound), or,
+//     with p.InstanceConcurrency, is packed with others onto the fewest instances that
+//     concurrency allows (instance_estimate; the notes give the upper bound too).
+//   - With p.SnapStart every cold start pays a restore of the function's memory.
 func Estimate(cat Catalog, p results.Pricing, samples Samples) (*results.Cost, error) {
 	est, err := NewEstimator(cat, p)
 	if err != nil {
@@ -42,110 +64,6 @@ func Estimate(cat Catalog, p results.Pricing, samples Samples) (*results.Cost, e
 		return nil, fmt.Errorf("cost: %w", err)
 	}
 	return est.Close()
-}
-
-// Estimator prices a run one sample at a time, so one read of the samples can feed it
-// alongside other consumers (the whole-run pass). Memory does not grow with the number
-// of samples. It is not safe for concurrent use.
-type Estimator struct {
-	e   *Entry
-	p   results.Pricing
-	acc accumulator
-}
-
-// NewEstimator looks up p's model in cat; an unknown model is an error.
-func NewEstimator(cat Catalog, p results.Pricing) (*Estimator, error) {
-	e, err := cat.Lookup(p.Model)
-	if err != nil {
-		return nil, err
-	}
-	return &Estimator{e: e, p: p}, nil
-}
-
-// Add prices one sample (with its final verdict).
-func (x *Estimator) Add(s *results.Sample) { x.acc.add(x.e, x.p, s) }
-
-// Close returns the estimate over every sample added (see Estimate).
-func (x *Estimator) Close() (*results.Cost, error) {
-	if x.acc.n == 0 {
-		return nil, errors.New("cost: no invocation got a response: nothing to price")
-	}
-	return x.acc.cost(x.e, x.p), nil
-}
-
-type accumulator struct {
-	n, cold, warm, fromServer int64
-	all, coldU, warmU         Units
-}
-
-func (a *accumulator) add(e *Entry, p results.Pricing, s *results.Sample) {
-	if s.Status == 0 && s.Error != "" {
-		return // no response: nothing ran that we can price
-	}
-	dur, fromServer := billedDuration(e, s)
-	if fromServer {
-		a.fromServer++
-	}
-	u := e.Units(Invocation{DurationMS: dur, MemoryMB: s.MaxMemoryMB}, p)
-	a.n++
-	a.all = a.all.Add(u)
-	switch s.Class {
-	case results.Cold:
-		a.cold++
-		a.coldU = a.coldU.Add(u)
-	case results.Warm:
-		a.warm++
-		a.warmU = a.warmU.Add(u)
-	}
-}
-
-// billedDuration is the duration to bill for s and whether it fell back to server time.
-func billedDuration(e *Entry, s *results.Sample) (float64, bool) {
-	cold := s.Class == results.Cold
-	switch {
-	case s.BilledMS > 0:
-		return s.BilledMS, false
-	case s.PlatformDurMS > 0:
-		d := s.PlatformDurMS
-		if cold && e.BillsInit {
-			d += s.InitMS
-		}
-		return d, false
-	}
-	d := s.ServerMS()
-	if cold && !e.BillsInit && s.InitMS < d {
-		d -= s.InitMS
-	}
-	return d, true
-}
-
-func (a *accumulator) cost(e *Entry, p results.Pricing) *results.Cost {
-	total := e.Price(a.all, p, Marginal)
-	coldUSD := e.Price(a.coldU, p, Marginal)
-	c := &results.Cost{
-		Model:            e.Model,
-		PerInvocationUSD: total / float64(a.n),
-		PerMillionUSD:    total / float64(a.n) * 1e6,
-		BilledFrom:       FromPlatform,
-		Source:           fmt.Sprintf("%s (read %s)", e.Source, e.Read),
-	}
-	if a.fromServer > 0 {
-		c.BilledFrom = FromServerTime
-	}
-	if a.cold > 0 {
-		c.ColdPerMillionUSD = coldUSD / float64(a.cold) * 1e6
-	}
-	if a.warm > 0 {
-		c.WarmPerMillionUSD = e.Price(a.warmU, p, Marginal) / float64(a.warm) * 1e6
-	}
-	if total > 0 {
-		c.ColdShare = coldUSD / total
-	}
-	if p.MonthlyInvocations > 0 {
-		c.MonthlyInvocations = p.MonthlyInvocations
-		c.MonthlyUSD = e.Price(a.all.Scale(float64(p.MonthlyInvocations)/float64(a.n)), p, Monthly)
-	}
-	return c
 }
 
 // EstimateDir prices the samples of the run directory dir (samples.ndjson).

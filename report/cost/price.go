@@ -29,14 +29,23 @@ func (e *Entry) Price(u Units, p results.Pricing, mode Mode) float64 {
 			allow = addAllowance(allow, e.Free)
 		}
 	}
+	// Duration prices bear the region's factor (Cloud Run Tier 2); requests do not. A
+	// free tier is "applied as a spending based discount using Tier 1 pricing"
+	// (cloud.google.com/run/pricing): the allowance is worth its listed-price value.
+	f := e.regionFactor(p.Region)
 	usd := base
 	usd += over(u.Requests, allow.Requests) / 1e6 * e.RequestsPerMillionUSD
-	usd += tiered(over(u.GBSeconds, allow.GBSeconds), e.tiers(p.Arch))
-	usd += over(u.GiBSeconds, allow.GiBSeconds) * e.GiBSecondUSD
-	usd += over(u.VCPUSeconds, allow.VCPUSeconds) * e.VCPUSecondUSD
-	usd += over(u.GHzSeconds, allow.GHzSeconds) * e.GHzSecondUSD
+	if ts := e.tiers(p.Arch); len(ts) == 1 {
+		usd += discounted(u.GBSeconds, allow.GBSeconds, ts[0].USD, f)
+	} else {
+		usd += f * tiered(over(u.GBSeconds, allow.GBSeconds), ts)
+	}
+	usd += discounted(u.GiBSeconds, allow.GiBSeconds, e.GiBSecondUSD, f)
+	usd += discounted(u.VCPUSeconds, allow.VCPUSeconds, e.VCPUSecondUSD, f)
+	usd += discounted(u.GHzSeconds, allow.GHzSeconds, e.GHzSecondUSD, f)
 	usd += over(u.CPUMS, allow.CPUMS) / 1e6 * e.CPUMSPerMillionUSD
 	usd += u.EphemeralGBSeconds * e.EphemeralGBSecondUSD
+	usd += u.RestoreGB * e.restoreGBUSD()
 	return usd
 }
 
@@ -72,6 +81,12 @@ func tiered(q float64, ts []Tier) float64 {
 }
 
 func over(q, allowance float64) float64 { return math.Max(0, q-allowance) }
+
+// discounted is q units at price × factor less an allowance worth allowance × price,
+// never below zero.
+func discounted(q, allowance, price, factor float64) float64 {
+	return math.Max(0, factor*price*q-price*allowance)
+}
 
 func addAllowance(a, b Allowance) Allowance {
 	return Allowance{

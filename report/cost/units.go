@@ -16,6 +16,7 @@ type Units struct {
 	GHzSeconds         float64
 	CPUMS              float64 // CPU milliseconds (Cloudflare Workers)
 	EphemeralGBSeconds float64 // Lambda ephemeral storage above the free size
+	RestoreGB          float64 // Lambda SnapStart: GB of memory restored from snapshots
 }
 
 // Add returns u + o.
@@ -28,6 +29,7 @@ func (u Units) Add(o Units) Units {
 		GHzSeconds:         u.GHzSeconds + o.GHzSeconds,
 		CPUMS:              u.CPUMS + o.CPUMS,
 		EphemeralGBSeconds: u.EphemeralGBSeconds + o.EphemeralGBSeconds,
+		RestoreGB:          u.RestoreGB + o.RestoreGB,
 	}
 }
 
@@ -41,6 +43,7 @@ func (u Units) Scale(f float64) Units {
 		GHzSeconds:         u.GHzSeconds * f,
 		CPUMS:              u.CPUMS * f,
 		EphemeralGBSeconds: u.EphemeralGBSeconds * f,
+		RestoreGB:          u.RestoreGB * f,
 	}
 }
 
@@ -81,9 +84,15 @@ func (e *Entry) MemoryMB(p results.Pricing, observedMB float64) float64 {
 
 // Units is the billable usage of one invocation under pricing p.
 func (e *Entry) Units(inv Invocation, p results.Pricing) Units {
-	sec := e.BilledMS(inv.DurationMS) / 1000
-	mem := e.MemoryMB(p, inv.MemoryMB)
-	u := Units{Requests: 1}
+	u := e.busyUnits(e.BilledMS(inv.DurationMS), e.MemoryMB(p, inv.MemoryMB), p)
+	u.Requests = 1
+	return u
+}
+
+// busyUnits is the billable usage of ms billed milliseconds at mem MB (no requests).
+func (e *Entry) busyUnits(ms, mem float64, p results.Pricing) Units {
+	sec := ms / 1000
+	var u Units
 	if len(e.GBSecondTiers) > 0 {
 		u.GBSeconds = mem / 1024 * sec
 	}
@@ -97,7 +106,7 @@ func (e *Entry) Units(inv Invocation, p results.Pricing) Units {
 		u.GHzSeconds = e.ghz(mem) * sec
 	}
 	if e.CPUMSPerMillionUSD > 0 {
-		u.CPUMS = e.BilledMS(inv.DurationMS)
+		u.CPUMS = ms
 	}
 	if e.EphemeralGBSecondUSD > 0 && float64(p.EphemeralStorageMB) > e.EphemeralFreeMB {
 		u.EphemeralGBSeconds = (float64(p.EphemeralStorageMB) - e.EphemeralFreeMB) / 1024 * sec
