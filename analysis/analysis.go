@@ -144,8 +144,8 @@ func learn(dir string, specs []probes.Spec) (*probes.Chain, error) {
 
 // pricer feeds the cost estimator when the run names a pricing model.
 type pricer struct {
-	est       *cost.Estimator
-	responded int64
+	est   *cost.Estimator
+	added int64
 }
 
 func newPricer(meta *results.Summary, o Options) (*pricer, error) {
@@ -174,15 +174,14 @@ func newPricer(meta *results.Summary, o Options) (*pricer, error) {
 func (p *pricer) add(s *results.Sample) {
 	if p.est != nil {
 		p.est.Add(s)
-		if s.Status != 0 {
-			p.responded++
-		}
+		p.added++
 	}
 }
 
-// close is the cost estimate; nil when nothing is priced or nothing got a response.
+// close is the cost estimate (timeouts billed, throttled and unreached requests not:
+// the estimator's rules); nil when nothing is priced or the run has no samples.
 func (p *pricer) close() (*results.Cost, error) {
-	if p.est == nil || p.responded == 0 {
+	if p.est == nil || p.added == 0 {
 		return nil, nil
 	}
 	return p.est.Close()
