@@ -13,7 +13,7 @@ import (
 
 // defaultBudget is the regression budget of `thaw gate --baseline` without
 // --max-regression.
-const defaultBudget = "p(95)=10%,cold.p(95)=10%,cold_rate=5pp,error_rate=1pp"
+const defaultBudget = "cold.med=10%,cold.avg=15%,error_rate=10pp"
 
 type gateFlags struct {
 	baseline   string
