@@ -5,13 +5,13 @@ import (
 	"time"
 )
 
-var rates = map[string]bool{RateCold: true, RateWarm: true, RateUnknown: true, RateError: true, RateThrottle: true}
+var rates = map[string]bool{RateCold: true, RateWarm: true, RateUnknown: true, RateError: true, RateThrottle: true, RateDropped: true, RateLate: true}
 
 var sources = map[string]bool{SourceAll: true, SourceCold: true, SourceWarm: true, SourceInit: true, SourceServer: true, SourceIntended: true}
 
 var stats = map[string]Stat{"avg": StatAvg, "med": StatMed, "min": StatMin, "max": StatMax, "count": StatCount}
 
-const metricHelp = "expected a metric (p(95), avg, med, min, max, count, cold.…, warm.…, init.…, cold_rate, error_rate, throttle_rate, cost_per_million, phase[NAME].…)"
+const metricHelp = "expected a metric (p(95), avg, med, min, max, count, cold.…, warm.…, init.…, cold_rate, error_rate, throttle_rate, dropped_rate, late_rate, cost_per_million, phase[NAME].…)"
 
 func (p *parser) metric() (Metric, error) {
 	var m Metric
