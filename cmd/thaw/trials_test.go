@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,24 +133,25 @@ func TestGateTrials(t *testing.T) {
 	start := time.Now()
 	var slowerFails, samePasses, sameFails int
 	for i := range n {
-		code, out := gateTrial(t, scenario, i+1, trialSlower)
-		if code == 1 {
-			slowerFails++
-		} else {
-			t.Logf("trial %d, init +40%%: exit %d\n%s", i+1, code, out)
-		}
-		code, out = gateTrial(t, scenario, 100+i, trialInit)
-		switch code {
-		case 0:
-			if bytes.HasPrefix([]byte(lastLine(out)), []byte("PASS")) {
-				samePasses++
+		// One subtest per trial, so each trial's emulators stop when it ends.
+		t.Run(fmt.Sprintf("trial-%d", i+1), func(t *testing.T) {
+			code, out := gateTrial(t, scenario, i+1, trialSlower)
+			if code == 1 {
+				slowerFails++
 			} else {
-				t.Logf("trial %d, same settings: not a pass\n%s", i+1, out)
+				t.Logf("init +40%%: exit %d\n%s", code, out)
 			}
-		case 1:
-			sameFails++
-			t.Logf("trial %d, same settings: FALSE ALARM\n%s", i+1, out)
-		}
+			code, out = gateTrial(t, scenario, 100+i, trialInit)
+			switch {
+			case code == 0 && strings.HasPrefix(lastLine(out), "PASS"):
+				samePasses++
+			case code == 1:
+				sameFails++
+				t.Errorf("same settings: FALSE ALARM\n%s", out)
+			default:
+				t.Logf("same settings: not a pass\n%s", out)
+			}
+		})
 	}
 	fmt.Printf("gate trials (%d each, %s): init +40%% failed %d/%d; same settings passed %d/%d, failed %d/%d\n",
 		n, time.Since(start).Round(time.Second), slowerFails, n, samePasses, n, sameFails, n)
@@ -161,6 +163,6 @@ func TestGateTrials(t *testing.T) {
 }
 
 func lastLine(s string) string {
-	lines := bytes.Split(bytes.TrimSpace([]byte(s)), []byte("\n"))
-	return string(lines[len(lines)-1])
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }
