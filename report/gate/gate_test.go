@@ -204,3 +204,30 @@ func TestLoadRunErrors(t *testing.T) {
 		t.Errorf("LoadRun with a malformed samples line: %v", err)
 	}
 }
+
+// One estimator per statistic: the gate's point figures are the ones the run's
+// thresholds (and reports) print.
+func TestGateFiguresMatchThresholds(t *testing.T) {
+	base := load(t, writeRun(t, defaultSpec(30)))
+	next := load(t, writeRun(t, defaultSpec(31)))
+	metrics := []string{"cold.p(95)", "warm.p(99)", "cold.med", "cold.avg", "p(97)", "cold_rate"}
+	var items, exprs []string
+	for _, m := range metrics {
+		unit := "%"
+		if m == "cold_rate" {
+			unit = "pp"
+		}
+		items = append(items, m+"=10"+unit)
+		exprs = append(exprs, m+" >= 0")
+	}
+	res := gate.Gate(base, next, mustBudget(t, strings.Join(items, ",")), gate.Options{})
+	ths, err := gate.CheckThresholds(&results.Summary{Phases: next.Summary.Phases, Totals: next.Summary.Totals}, exprs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range res.Items {
+		if it.New != ths[i].Value {
+			t.Errorf("%s: gate prints %v, the threshold %v", metrics[i], it.New, ths[i].Value)
+		}
+	}
+}
