@@ -126,7 +126,7 @@ func rate(ps *results.PhaseSummary, name string) (float64, error) {
 		case RateCold, RateWarm:
 			return 0, fmt.Errorf("no invocation classified cold or warm")
 		case RateDropped, RateLate:
-			return 0, fmt.Errorf("no planned arrivals (only open-model phases, rate, ramp and trace, plan arrivals)")
+			return 0, fmt.Errorf("no planned arrivals in this phase")
 		}
 		return 0, fmt.Errorf("no invocations")
 	}
