@@ -11,31 +11,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/goccy/go-yaml"
+	"github.com/thaw-dev/thaw/extensions/ci"
 )
-
-// actionFile is the part of extensions/ci/action.yml the test runs.
-type actionFile struct {
-	Inputs map[string]struct {
-		Default string `yaml:"default"`
-	} `yaml:"inputs"`
-	Outputs map[string]struct {
-		Value string `yaml:"value"`
-	} `yaml:"outputs"`
-	Runs struct {
-		Steps []actionStep `yaml:"steps"`
-	} `yaml:"runs"`
-}
-
-type actionStep struct {
-	Name  string            `yaml:"name"`
-	ID    string            `yaml:"id"`
-	If    string            `yaml:"if"`
-	Uses  string            `yaml:"uses"`
-	Shell string            `yaml:"shell"`
-	Run   string            `yaml:"run"`
-	Env   map[string]string `yaml:"env"`
-}
 
 // actionRun is what a local run of the action's shell steps left behind.
 type actionRun struct {
@@ -58,11 +35,13 @@ var (
 // GITHUB_STEP_SUMMARY and RUNNER_TEMP as files), with thaw on PATH. Steps that use
 // other actions (setup-go, upload-artifact, the JUnit publisher) and the install
 // step are left out: thaw is this test binary.
-func runAction(t *testing.T, a actionFile, work string, with map[string]string) actionRun {
+func runAction(t *testing.T, a *ci.Action, work string, with map[string]string) actionRun {
 	t.Helper()
 	inputs := map[string]string{}
 	for k, in := range a.Inputs {
-		inputs[k] = in.Default
+		if in.Default != nil {
+			inputs[k] = *in.Default
+		}
 	}
 	for k, v := range with {
 		if _, ok := a.Inputs[k]; !ok {
@@ -236,13 +215,9 @@ func TestActionSteps(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Fatalf("bash is needed to run the action's steps: %v", err)
 	}
-	var a actionFile
-	raw, err := os.ReadFile("../../extensions/ci/action.yml")
+	a, err := ci.ReadAction("../../extensions/ci/action.yml")
 	if err != nil {
 		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(raw, &a); err != nil {
-		t.Fatalf("action.yml: %v", err)
 	}
 	work := t.TempDir()
 	if err := os.WriteFile(filepath.Join(work, "scenario.yaml"), []byte(strings.TrimLeft(actionScenario, "\n")), 0o644); err != nil {

@@ -10,42 +10,16 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/thaw-dev/thaw/extensions/ci"
+
 	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/scenarios"
 )
 
-type action struct {
-	Name        string                 `yaml:"name"`
-	Description string                 `yaml:"description"`
-	Author      string                 `yaml:"author"`
-	Branding    map[string]string      `yaml:"branding"`
-	Inputs      map[string]actionInput `yaml:"inputs"`
-	Outputs     map[string]struct {
-		Description string `yaml:"description"`
-		Value       string `yaml:"value"`
-	} `yaml:"outputs"`
-	Runs struct {
-		Using string `yaml:"using"`
-		Steps []step `yaml:"steps"`
-	} `yaml:"runs"`
-}
-
-type actionInput struct {
-	Description string  `yaml:"description"`
-	Required    bool    `yaml:"required"`
-	Default     *string `yaml:"default"`
-}
-
-type step struct {
-	Name  string            `yaml:"name"`
-	ID    string            `yaml:"id"`
-	If    string            `yaml:"if"`
-	Uses  string            `yaml:"uses"`
-	Shell string            `yaml:"shell"`
-	Run   string            `yaml:"run"`
-	Env   map[string]string `yaml:"env"`
-	With  map[string]string `yaml:"with"`
-}
+type (
+	action = ci.Action
+	step   = ci.Step
+)
 
 func readYAML(t *testing.T, path string, v any) []byte {
 	t.Helper()
