@@ -30,6 +30,7 @@ var (
 	k6ExprRe = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\(\s*[^)]*\))?)\s*(===|==|!=|<=|>=|<|>)\s*(\S+)\s*$`)
 	k6PctRe  = regexp.MustCompile(`^p\s*\(\s*([0-9.]+)\s*\)$`)
 	k6PNoPar = regexp.MustCompile(`^p([0-9]+(?:\.[0-9]+)?)$`)
+	k6NumRe  = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)(ms|s|%)?$`)
 )
 
 // k6 metric families thaw maps.
@@ -71,6 +72,9 @@ func K6Threshold(key, expr string) (string, error) {
 	if op == "===" {
 		op = "=="
 	}
+	if !k6NumRe.MatchString(val) {
+		return "", fmt.Errorf("%q is not a number: k6 writes times in milliseconds (500) and rates as fractions (0.01)", val)
+	}
 	switch k6Metrics[name] {
 	case k6Trend:
 		return k6TrendExpr(name, prefix, agg, op, val)
@@ -83,8 +87,8 @@ func K6Threshold(key, expr string) (string, error) {
 		if agg != "count" {
 			return "", fmt.Errorf("%s supports count in thaw (count>100), not %s", name, agg)
 		}
-		if _, err := strconv.ParseFloat(val, 64); err != nil {
-			return "", fmt.Errorf("%s: want a number after %s, found %q", name, op, val)
+		if k6NumRe.FindStringSubmatch(val)[2] != "" {
+			return "", fmt.Errorf("%s: want a bare count after %s, found %q", name, op, val)
 		}
 		return fmt.Sprintf("%scount %s %s", prefix, op, val), nil
 	}
@@ -145,12 +149,17 @@ func k6TrendExpr(name, prefix, agg, op, val string) (string, error) {
 	default:
 		return "", fmt.Errorf("unknown aggregation %q for %s: want avg, min, max, med, count or p(N)", agg, name)
 	}
-	value := val
-	if stat != "count" {
-		if v, err := strconv.ParseFloat(val, 64); err == nil {
-			value = strconv.FormatFloat(v, 'f', -1, 64) + "ms" // k6 times are milliseconds
-		}
+	num, unit := k6NumRe.FindStringSubmatch(val)[1], k6NumRe.FindStringSubmatch(val)[2]
+	switch {
+	case stat == "count" && unit != "":
+		return "", fmt.Errorf("count of %s is a bare number, not %q", name, val)
+	case stat == "count":
+	case unit == "%":
+		return "", fmt.Errorf("%s is a duration: %q is not a time (k6 writes milliseconds: 500)", name, val)
+	case unit == "":
+		unit = "ms" // k6 times are milliseconds
 	}
+	value := num + unit
 	return fmt.Sprintf("%s%s %s %s", prefix, stat, op, value), nil
 }
 

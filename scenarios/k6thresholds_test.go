@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/scenarios"
 )
 
@@ -93,4 +94,21 @@ func TestParseK6ThresholdErrors(t *testing.T) {
 			t.Errorf("thresholds:%s → %v; want a field error containing %q", c.thresholds, err, c.want)
 		}
 	}
+}
+
+// Whatever K6Threshold accepts is a valid thaw threshold.
+func FuzzK6Threshold(f *testing.F) {
+	for _, s := range [][2]string{{"http_req_duration", "p(95)<500"}, {"http_req_failed{scenario:a}", "rate<0.01"},
+		{"http_reqs", "count>1"}, {"http_req_duration{faas_class:cold}", "med<=1.5"}, {"cold_rate", "rate<5%"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, key, expr string) {
+		out, err := scenarios.K6Threshold(key, expr)
+		if err != nil {
+			return
+		}
+		if _, err := threshold.Parse(out); err != nil {
+			t.Errorf("K6Threshold(%q, %q) = %q, which does not parse: %v", key, expr, out, err)
+		}
+	})
 }
