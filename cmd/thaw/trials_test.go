@@ -145,6 +145,7 @@ func TestGateTrials(t *testing.T) {
 			switch {
 			case code == 0 && strings.HasPrefix(lastLine(out), "PASS"):
 				samePasses++
+				t.Logf("same settings: pass\n%s", out)
 			case code == 1:
 				sameFails++
 				t.Errorf("same settings: FALSE ALARM\n%s", out)
