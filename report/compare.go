@@ -7,181 +7,173 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/thaw-dev/thaw/report/gate"
 	"github.com/thaw-dev/thaw/results"
 )
 
-// Significance levels marked in a comparison: "**" p < 0.01, "*" p < 0.05.
-const (
-	alphaStrong = 0.01
-	alphaWeak   = 0.05
-)
-
-// CompareRow is one metric of two runs side by side.
-type CompareRow struct {
-	Metric   string
-	Unit     string // "ms", "%" or "$"
-	Base     float64
-	New      float64
-	Have     bool    // both runs have the metric
-	DeltaPct float64 // (new − base) / base × 100; NaN when base is 0
-	PValue   float64 // two-sided; NaN when no test applies
-	Test     string  // "quantile" (order-statistic standard errors) or "two-proportion z"
+// compareMetrics are the rows of a comparison, as gate metrics: latencies compared
+// relative to the base (%), rates in percentage points.
+var compareMetrics = []string{
+	"p(50)", "p(95)", "p(99)", "warm.p(50)", "warm.p(99)",
+	"cold.p(50)", "cold.p(95)", "cold.avg", "cold_rate", "error_rate",
 }
 
-// Mark is "**", "*" or "" by significance, "n/a" when no test applies.
-func (r CompareRow) Mark() string {
-	switch {
-	case math.IsNaN(r.PValue):
-		return "n/a"
-	case r.PValue < alphaStrong:
-		return "**"
-	case r.PValue < alphaWeak:
-		return "*"
-	}
-	return ""
+// Findings of a comparison row: what the confidence interval of the change says.
+const (
+	FindingHigher       = "higher"          // the whole interval lies above zero
+	FindingLower        = "lower"           // the whole interval lies below zero
+	FindingNoClear      = "no clear change" // the interval contains zero
+	FindingSame         = "same"            // identical figures and no uncertainty
+	FindingNotEstimable = "not estimable"   // too few samples for an interval
+	FindingNone         = "n/a"             // no statistics (cost) or no data
+)
+
+// CompareRow is one metric of two runs side by side. Change, Low and High are in
+// ChangeUnit: "%" relative to the base for latencies, "pp" for rates.
+type CompareRow struct {
+	Metric     string
+	Unit       string // "ms", "%" or "$"
+	Base       float64
+	New        float64
+	BaseN      int64 // samples (latencies) or invocations (rates) behind each side
+	NewN       int64
+	Have       bool // both runs have the metric
+	Change     float64
+	Low        float64 // confidence interval of Change, as the gate computes it
+	High       float64
+	ChangeUnit string
+	Finding    string // one of the Finding* constants
+	Detail     string // the gate's explanation (names estimable statistics when n is small)
 }
 
 // Comparison is two runs compared metric by metric.
 type Comparison struct {
 	BaseName, NewName string
+	Confidence        float64
 	Rows              []CompareRow
 }
 
-// Compare compares two runs' summaries. Percentile differences are tested with a
-// distribution-free standard error from the HDR histograms: the quantile's 95%
-// order-statistic interval (the values at ranks n·p ± 1.96·√(n·p·(1−p))) gives
-// se ≈ width / 3.92, and z = Δ / √(se_base² + se_new²). Rates (cold, errors) use a
-// two-proportion z-test. Everything is deterministic: no resampling.
+// Compare compares two runs from their summaries alone (histograms stand in for the
+// samples). CompareRuns is the same with samples when the run directories have them.
 func Compare(base, next *results.Summary, baseName, newName string) (*Comparison, error) {
-	bh, err := decodeTotals(base)
+	return CompareRuns(gate.RunData{Dir: baseName, Summary: base}, gate.RunData{Dir: newName, Summary: next})
+}
+
+// CompareRuns compares two runs with the gate's statistics (package gate): the same
+// point figures the summaries print, the same confidence intervals of the change
+// (exact order-statistic intervals for percentiles, a seeded bootstrap for means,
+// Newcombe for rates), and n on every row. It gives no p-values: a row says whether
+// the interval lies above or below zero, contains it, or cannot be computed from so
+// few samples (p(95) of 13 values), and then names statistics that can. It is
+// deterministic.
+func CompareRuns(base, next gate.RunData) (*Comparison, error) {
+	budget, err := gate.ParseBudget(compareBudget())
 	if err != nil {
-		return nil, fmt.Errorf("compare %s: %w", baseName, err)
+		return nil, fmt.Errorf("compare: %w", err)
 	}
-	nh, err := decodeTotals(next)
-	if err != nil {
-		return nil, fmt.Errorf("compare %s: %w", newName, err)
+	res := gate.Gate(base, next, budget, gate.Options{Seed: 1})
+	c := &Comparison{BaseName: base.Dir, NewName: next.Dir, Confidence: res.Confidence}
+	for _, it := range res.Items {
+		c.Rows = append(c.Rows, compareRow(it))
 	}
-	c := &Comparison{BaseName: baseName, NewName: newName}
-	qs := []struct {
-		name string
-		key  string
-		q    float64
-	}{
-		{"p50", results.HistAll, 0.50}, {"p95", results.HistAll, 0.95}, {"p99", results.HistAll, 0.99},
-		{"warm p50", results.HistWarm, 0.50}, {"warm p99", results.HistWarm, 0.99},
-		{"cold p50", results.HistCold, 0.50}, {"cold p95", results.HistCold, 0.95},
-	}
-	for _, q := range qs {
-		c.Rows = append(c.Rows, quantileRow(q.name, bh[q.key], nh[q.key], q.q))
-	}
-	c.Rows = append(c.Rows,
-		proportionRow("cold rate", base.Totals.Cold, base.Totals.Count, next.Totals.Cold, next.Totals.Count),
-		proportionRow("error rate", base.Totals.Errors, base.Totals.Count, next.Totals.Errors, next.Totals.Count),
-		costRow(base.Cost, next.Cost))
+	c.Rows = append(c.Rows, costRow(base.Summary.Cost, next.Summary.Cost))
 	return c, nil
 }
 
-func quantileRow(name string, b, n *results.Histogram, q float64) CompareRow {
-	r := CompareRow{Metric: name, Unit: "ms", PValue: math.NaN(), Test: "quantile"}
-	if b.Count() == 0 || n.Count() == 0 {
-		return r
+func compareBudget() string {
+	items := make([]string, len(compareMetrics))
+	for i, m := range compareMetrics {
+		unit := "%"
+		if strings.HasSuffix(m, "_rate") {
+			unit = "pp"
+		}
+		items[i] = m + "=0" + unit
 	}
-	r.Have = true
-	r.Base, r.New = b.QuantileMS(q), n.QuantileMS(q)
-	r.DeltaPct = deltaPct(r.Base, r.New)
-	se := math.Hypot(quantileSE(b, q), quantileSE(n, q))
-	if se > 0 && b.Count() >= 5 && n.Count() >= 5 {
-		r.PValue = twoSided((r.New - r.Base) / se)
-	}
-	return r
+	return strings.Join(items, ",")
 }
 
-// quantileSE is the standard error of the q-quantile from the order-statistic interval.
-func quantileSE(h *results.Histogram, q float64) float64 {
-	d := 1.96 * math.Sqrt(q*(1-q)/float64(h.Count()))
-	lo, hi := math.Max(0, q-d), math.Min(1, q+d)
-	return (h.QuantileMS(hi) - h.QuantileMS(lo)) / 3.92
-}
-
-func proportionRow(name string, bk, bn, nk, nn int64) CompareRow {
-	r := CompareRow{Metric: name, Unit: "%", PValue: math.NaN(), Test: "two-proportion z"}
-	if bn == 0 || nn == 0 {
-		return r
-	}
-	r.Have = true
-	p1, p2 := float64(bk)/float64(bn), float64(nk)/float64(nn)
-	r.Base, r.New = p1*100, p2*100
-	r.DeltaPct = deltaPct(p1, p2)
-	pool := float64(bk+nk) / float64(bn+nn)
-	se := math.Sqrt(pool * (1 - pool) * (1/float64(bn) + 1/float64(nn)))
-	if se > 0 {
-		r.PValue = twoSided((p2 - p1) / se)
-	} else {
-		r.PValue = 1 // both rates are 0% or both 100%: no difference
+func compareRow(it gate.ItemResult) CompareRow {
+	r := CompareRow{Metric: it.Metric, Unit: it.Unit, Base: it.Base, New: it.New, BaseN: it.BaseN, NewN: it.NewN,
+		Change: it.Change, Low: it.Low, High: it.High, ChangeUnit: it.ChangeUnit, Detail: it.Detail}
+	r.Have = it.BaseN > 0 && it.NewN > 0 && !strings.HasPrefix(it.Detail, "cannot compare")
+	switch {
+	case !r.Have:
+		r.Finding = FindingNone
+	case it.NotEstimable:
+		r.Finding = FindingNotEstimable
+	case it.Low == 0 && it.High == 0:
+		r.Finding = FindingSame
+	case it.Low > 0:
+		r.Finding = FindingHigher
+	case it.High < 0:
+		r.Finding = FindingLower
+	default:
+		r.Finding = FindingNoClear
 	}
 	return r
 }
 
 func costRow(b, n *results.Cost) CompareRow {
-	r := CompareRow{Metric: "cost per million", Unit: "$", PValue: math.NaN()}
+	r := CompareRow{Metric: "cost_per_million", Unit: "$", ChangeUnit: "%", Finding: FindingNone}
 	if b == nil || n == nil {
 		return r
 	}
 	r.Have, r.Base, r.New = true, b.PerMillionUSD, n.PerMillionUSD
-	r.DeltaPct = deltaPct(r.Base, r.New)
+	r.Change = math.NaN()
+	if r.Base != 0 {
+		r.Change = (r.New - r.Base) / r.Base * 100
+	}
 	return r
 }
 
-func deltaPct(base, next float64) float64 {
-	if base == 0 {
-		if next == 0 {
-			return 0
-		}
-		return math.NaN()
-	}
-	return (next - base) / base * 100
-}
-
-// twoSided is the two-sided p-value of a standard normal z.
-func twoSided(z float64) float64 { return math.Erfc(math.Abs(z) / math.Sqrt2) }
-
-// cells formats the row for a table: metric, base, new, Δ, significance.
+// cells formats the row for a table: metric, base (n), new (n), change, interval,
+// finding.
 func (r CompareRow) cells() []string {
 	if !r.Have {
-		return []string{r.Metric, "-", "-", "-", "n/a"}
+		return []string{r.Metric, "-", "-", "-", "-", r.Finding}
 	}
-	f := func(v float64) string {
+	f := func(v float64, n int64) string {
+		var s string
 		switch r.Unit {
 		case "ms":
-			return fmtMS(v, 1) + " ms"
+			s = fmtMS(v, 1) + " ms"
 		case "%":
-			return strconv.FormatFloat(v, 'f', 2, 64) + "%"
+			s = strconv.FormatFloat(v, 'f', 2, 64) + "%"
 		default:
 			return fmtUSD(v)
 		}
+		return fmt.Sprintf("%s (n=%d)", s, n)
 	}
-	d := "-"
-	if !math.IsNaN(r.DeltaPct) {
-		d = fmt.Sprintf("%+.1f%%", r.DeltaPct)
+	change, ci := "-", "-"
+	if !math.IsNaN(r.Change) && !math.IsInf(r.Change, 0) {
+		change = fmt.Sprintf("%+.1f%s", r.Change, r.ChangeUnit)
 	}
-	sig := r.Mark()
-	switch {
-	case math.IsNaN(r.PValue):
-	case r.PValue < 1e-4:
-		sig += " p<0.0001"
-	default:
-		sig = fmt.Sprintf("%s p=%.2g", sig, r.PValue)
+	if r.Finding != FindingNotEstimable && r.Finding != FindingNone {
+		ci = fmt.Sprintf("[%+.1f, %+.1f]%s", r.Low, r.High, r.ChangeUnit)
 	}
-	sig = strings.TrimSpace(sig)
-	return []string{r.Metric, f(r.Base), f(r.New), d, sig}
+	finding := r.Finding
+	if r.Finding == FindingNotEstimable {
+		if _, alt, ok := strings.Cut(r.Detail, "these runs can decide "); ok {
+			finding += ": use " + strings.TrimSpace(strings.Split(alt, " (")[0])
+		}
+	}
+	return []string{r.Metric, f(r.Base, r.BaseN), f(r.New, r.NewN), change, ci, finding}
 }
 
 func (c *Comparison) table() phaseTable {
-	t := phaseTable{Header: []string{"metric", "base", "new", "Δ", "significance"}}
+	ci := fmt.Sprintf("%.0f%% CI", 100*c.Confidence)
+	t := phaseTable{Header: []string{"metric", "base", "new", "change", ci, "finding"}}
 	for _, r := range c.Rows {
 		t.Rows = append(t.Rows, r.cells())
 	}
 	return t
+}
+
+// legend explains the findings in one line.
+func (c *Comparison) legend() string {
+	return fmt.Sprintf("change with its %.0f%% confidence interval as thaw gate computes it, no p-values (percentiles: exact "+
+		"order-statistic intervals; means: bootstrap; rates: Newcombe); higher/lower: the whole interval is "+
+		"on one side of zero; not estimable: too few samples for that statistic", 100*c.Confidence)
 }
 
 // WriteTable writes the comparison as a terminal table with a legend line.
@@ -192,8 +184,7 @@ func (c *Comparison) WriteTable(w io.Writer) error {
 	if err := renderTable(w, c.table(), 1); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "significance: ** p < 0.01, * p < 0.05 (percentiles: order-statistic standard errors; rates: two-proportion z-test)")
-	if err != nil {
+	if _, err := fmt.Fprintln(w, c.legend()); err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}
 	return nil
@@ -204,7 +195,7 @@ func (c *Comparison) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## thaw compare\n\nBase `%s` · new `%s`\n\n", c.BaseName, c.NewName)
 	mdTable(&b, c.table(), 1)
-	b.WriteString("\nSignificance: ** p < 0.01, * p < 0.05.\n")
+	b.WriteString("\n" + c.legend() + ".\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("compare: %w", err)
 	}

@@ -29,6 +29,7 @@ type decoder struct {
 var (
 	durationType  = reflect.TypeFor[Duration]()
 	probeSpecType = reflect.TypeFor[ProbeSpec]()
+	thresholdType = reflect.TypeFor[ThresholdList]()
 )
 
 // maxDepth bounds nesting so hostile input cannot exhaust the stack, and maxVisits
@@ -136,6 +137,8 @@ func (d *decoder) decode(path string, n ast.Node, v reflect.Value) {
 		d.decodeDuration(path, n, v)
 	case v.Type() == probeSpecType:
 		d.decodeProbe(path, n, v)
+	case v.Type() == thresholdType:
+		d.decodeThresholds(path, n, v)
 	default:
 		d.decodeKind(path, n, v)
 	}

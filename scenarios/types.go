@@ -18,7 +18,7 @@ type Scenario struct {
 	Probes      []ProbeSpec      `yaml:"probes,omitempty" json:"probes,omitempty"` // order is precedence
 	Pricing     *results.Pricing `yaml:"pricing,omitempty" json:"pricing,omitempty"`
 	Phases      []Phase          `yaml:"phases" json:"phases"`
-	Thresholds  []string         `yaml:"thresholds,omitempty" json:"thresholds,omitempty"`
+	Thresholds  ThresholdList    `yaml:"thresholds,omitempty" json:"thresholds,omitempty"` // thaw expressions (k6's map form is translated)
 
 	File   string `yaml:"-" json:"-"` // path it was read from ("" when built in memory)
 	Source []byte `yaml:"-" json:"-"` // the file as written, variables not expanded

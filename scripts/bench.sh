@@ -61,3 +61,7 @@ n = json.load(open(f"{work}/run/summary.json"))["totals"]["count"]
 print(f"exit {rc}; {n} samples judged and reported in {secs:.1f} s; peak RSS {rss_mb:.1f} MB (target < 150 MB)")
 sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
 PY
+
+echo
+echo "== Gate on CI-sized runs: 20 trials of two 13-cold idle sweeps against thaw emulate"
+./scripts/gate-trials.sh

@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/thaw-dev/thaw/report"
-	"github.com/thaw-dev/thaw/results"
+	"github.com/thaw-dev/thaw/report/gate"
 )
 
 func newCompareCmd() *cobra.Command {
@@ -16,10 +16,14 @@ func newCompareCmd() *cobra.Command {
 		Use:   "compare BASE NEW",
 		Short: "Compare two runs side by side",
 		Long: `compare prints the percentiles, cold rate, error rate and cost of two run
-directories side by side with the difference in percent and a significance mark
-(** p < 0.01, * p < 0.05), and writes overlaid latency histogram and CDF plots and
-compare.md to --out (default NEW/compare). It is informational: it exits 0 whatever
-the difference (thaw gate decides pass or fail).`,
+directories side by side, with n on every row, the change and its 95% confidence
+interval computed as thaw gate computes them (exact order-statistic intervals for
+percentiles, a bootstrap for means, Newcombe's interval for rates), and a finding:
+higher or lower when the whole interval is on one side of zero, "no clear change",
+or "not estimable" when there are too few samples for that statistic (with one that
+can be used). It writes overlaid latency histogram and CDF plots and compare.md to
+--out (default NEW/compare). It is informational: it exits 0 whatever the
+difference (thaw gate decides pass or fail).`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCompare(cmd, args[0], args[1], out)
@@ -30,15 +34,16 @@ the difference (thaw gate decides pass or fail).`,
 }
 
 func runCompare(cmd *cobra.Command, baseDir, newDir, out string) error {
-	base, err := results.ReadSummary(baseDir)
+	baseRun, err := gate.LoadRun(baseDir)
 	if err != nil {
 		return usageErr(fmt.Errorf("compare: base run: %w", err))
 	}
-	next, err := results.ReadSummary(newDir)
+	nextRun, err := gate.LoadRun(newDir)
 	if err != nil {
 		return usageErr(fmt.Errorf("compare: new run: %w", err))
 	}
-	c, err := report.Compare(base, next, baseDir, newDir)
+	base, next := baseRun.Summary, nextRun.Summary
+	c, err := report.CompareRuns(baseRun, nextRun)
 	if err != nil {
 		return usageErr(err)
 	}

@@ -57,8 +57,8 @@ func TestCompareCommand(t *testing.T) {
 		stdout   []string
 		plotsDir string
 	}{
-		{"default out", []string{"compare", base, next}, exitOK, []string{"cold p50", "cold rate", "**", "compare.md"}, filepath.Join(next, "compare")},
-		{"explicit out", []string{"compare", base, next, "--out", filepath.Join(root, "cmp")}, exitOK, []string{"p99"}, filepath.Join(root, "cmp")},
+		{"default out", []string{"compare", base, next}, exitOK, []string{"cold.p(50)", "cold_rate", "(n=", "higher", "compare.md"}, filepath.Join(next, "compare")},
+		{"explicit out", []string{"compare", base, next, "--out", filepath.Join(root, "cmp")}, exitOK, []string{"p(99)"}, filepath.Join(root, "cmp")},
 		{"missing run", []string{"compare", base, filepath.Join(root, "nope")}, exitUsage, nil, ""},
 		{"one argument", []string{"compare", base}, exitUsage, nil, ""},
 	}
@@ -82,5 +82,35 @@ func TestCompareCommand(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Two runs of a few dozen invocations from one distribution: tail percentiles are
+// not estimable (and say what is), nothing is called higher or lower, every row has n.
+func TestCompareSmallRunsNoFalseSignificance(t *testing.T) {
+	base := gateTestRun(t, 44, 300, 11)
+	same := gateTestRun(t, 44, 300, 12)
+	code, out, stderr := runCLI(t, "compare", base, same, "--out", t.TempDir())
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		fields := strings.Fields(line)
+		if len(fields) == 0 {
+			continue
+		}
+		switch fields[0] {
+		case "warm.p(99)", "cold.p(95)", "p(99)":
+			if !strings.Contains(line, "not estimable: use") {
+				t.Errorf("tail row not marked not estimable: %s", line)
+			}
+		case "p(50)", "warm.p(50)", "cold.p(50)", "cold_rate", "error_rate":
+			if !strings.Contains(line, "(n=") || strings.Contains(line, "higher") || strings.Contains(line, "lower") {
+				t.Errorf("row without n or with a false finding: %s", line)
+			}
+		}
+	}
+	if strings.Contains(out, "p<") || strings.Contains(out, "**") {
+		t.Errorf("p-values printed:\n%s", out)
 	}
 }

@@ -26,7 +26,8 @@ after --keep-alive (scale to zero); beyond --max-instances requests get 429, or 
 with --queue. --time-scale F divides every emulator duration by F (a test and demo aid:
 a 10m keep-alive lasts 10s at 60). Every response carries X-Thaw-Instance, X-Thaw-Cold,
 X-Thaw-Init-Ms (and more) unless --hide-truth; --truth-log FILE writes the same facts
-as JSON lines in arrival order. The first stdout line is the URL it listens on.`,
+as JSON lines in arrival order. The first stdout line is "thaw emulate: listening
+on URL" (scripts wait for it and take the URL after "on ").`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return runEmulate(c, cfg) },
 	}

@@ -240,3 +240,23 @@ func statOf(pid int) (state string, ppid int, ok bool) {
 	ppid, err = strconv.Atoi(f[1])
 	return f[0], ppid, err == nil
 }
+
+// Help texts say what the commands do: the time-scale flag renders with its type
+// (pflag reads a backquoted word in a usage string as the value's name), and emulate
+// names its real first line.
+func TestHelpTexts(t *testing.T) {
+	cases := []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"run", "--help"}, "--time-scale float", "--time-scale thaw"},
+		{[]string{"emulate", "--help"}, `"thaw emulate: listening` + "\n" + `on URL"`, "The first stdout line is the URL"},
+		{[]string{"gate", "--help"}, "--allow-different", "significant"},
+	}
+	for _, c := range cases {
+		code, out, _ := runCLI(t, c.args...)
+		if code != 0 || !strings.Contains(out, c.want) || strings.Contains(out, c.not) {
+			t.Errorf("thaw %v: exit %d; want %q and not %q in:\n%s", c.args, code, c.want, c.not, out)
+		}
+	}
+}

@@ -12,8 +12,10 @@ import (
 )
 
 // defaultBudget is the regression budget of `thaw gate --baseline` without
-// --max-regression.
-const defaultBudget = "p(95)=10%,cold.p(95)=10%,cold_rate=5pp,error_rate=1pp"
+// --max-regression, chosen for CI-sized runs: a median decides from 6 cold starts per
+// run (a mean is at the mercy of one slow outlier at that size, and p(95) needs 72),
+// and error_rate=10pp decides from about 40 invocations per run when nothing failed.
+const defaultBudget = "cold.med=10%,error_rate=10pp"
 
 type gateFlags struct {
 	baseline   string
@@ -24,6 +26,7 @@ type gateFlags struct {
 	seed       uint64
 	resamples  int
 	confidence float64
+	allowDiff  bool
 }
 
 func newGateCmd() *cobra.Command {
@@ -32,17 +35,21 @@ func newGateCmd() *cobra.Command {
 		Use:   "gate NEW [--baseline BASE --max-regression BUDGET] [--threshold EXPR]...",
 		Short: "Fail CI when a run breaks its thresholds or regresses against a baseline",
 		Long: `gate judges the run directory NEW: its own thresholds (from the scenario, plus
---threshold), and with --baseline a statistical comparison against another run:
-a seeded bootstrap interval for each latency statistic and a two-proportion
-interval for each rate. An item fails only when the regression is significant and
-over budget; it is inconclusive when the runs are too small to tell (the output
-says how many samples would be).
+--threshold), and with --baseline a statistical comparison against another run of
+the same scenario and target (--allow-different to override): a confidence interval
+of each item's change (exact order-statistic intervals for percentiles and medians,
+a seeded bootstrap for means, Newcombe's interval for rates). An item fails when its
+whole interval lies over the budget and passes when it lies under, whatever the
+number of samples; it is inconclusive when the interval straddles the budget, or
+when a run has too few samples to estimate the statistic at all (p(95) needs 72:
+the output names one that a dozen samples can decide, such as cold.med).
 
 Budget: comma-separated METRIC=AMOUNT, e.g. 'cold.p(95)=10%,cold_rate=2pp,p(99)=50ms'
 (N% relative, Nms/Ns absolute, Npp percentage points for rates).
 Default with --baseline: ` + defaultBudget + `.
 
-Exit codes: 0 pass (and inconclusive without --strict), 1 fail, 2 bad input.
+Exit codes: 0 pass (and inconclusive without --strict), 1 fail, 2 bad input
+(including a missing or mismatched baseline).
 With GITHUB_STEP_SUMMARY set, a Markdown summary is appended to it; with
 GITHUB_ACTIONS=true, failed items are printed as ::error annotations.`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -61,9 +68,10 @@ GITHUB_ACTIONS=true, failed items are printed as ::error annotations.`,
 	fl.StringArrayVar(&f.thresholds, "threshold", nil, "extra threshold expression, e.g. 'cold.p(99) < 2s' (repeatable)")
 	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file")
 	fl.BoolVar(&f.strict, "strict", false, "treat inconclusive as failure (exit 1)")
-	fl.Uint64Var(&f.seed, "seed", 1, "bootstrap seed (same seed, same verdict)")
-	fl.IntVar(&f.resamples, "resamples", gate.DefaultResamples, "bootstrap resamples per budget item")
+	fl.Uint64Var(&f.seed, "seed", 1, "bootstrap seed for mean items (same seed, same verdict)")
+	fl.IntVar(&f.resamples, "resamples", gate.DefaultResamples, "bootstrap resamples per mean item")
 	fl.Float64Var(&f.confidence, "confidence", gate.DefaultConfidence, "two-sided confidence level of the intervals")
+	fl.BoolVar(&f.allowDiff, "allow-different", false, "accept a baseline from another scenario or target")
 	return cmd
 }
 
@@ -110,6 +118,9 @@ func buildGateReport(dir string, f gateFlags) (gate.Report, error) {
 	base, err := gate.LoadRun(f.baseline)
 	if err != nil {
 		return gate.Report{}, usageErr(fmt.Errorf("--baseline: %w", err))
+	}
+	if err := gate.Comparable(base, next); err != nil && !f.allowDiff {
+		return gate.Report{}, usageErr(fmt.Errorf("--baseline: %w: compare runs of one scenario and target, or pass --allow-different", err))
 	}
 	res := gate.Gate(base, next, budget, gate.Options{Seed: f.seed, Resamples: f.resamples, Confidence: f.confidence})
 	rep.Gate = &res

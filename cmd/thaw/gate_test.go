@@ -60,6 +60,12 @@ func TestGateExitCodes(t *testing.T) {
 	small := gateTestRun(t, 10, 800, 4)
 	breaks := gateTestRun(t, 400, 800, 5, "cold.p(50) < 100ms")
 	budget := "cold.p(95)=10%,cold_rate=5pp"
+	other := gateTestRun(t, 4000, 800, 6)
+	renamed := readSummary(t, other)
+	renamed.Scenario = "another-scenario"
+	if err := results.WriteSummary(other, renamed); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name   string
 		args   []string
@@ -69,7 +75,7 @@ func TestGateExitCodes(t *testing.T) {
 	}{
 		{"thresholds only, pass", []string{"gate", same}, 0, "PASS: thresholds 1/1 passed", ""},
 		{"same distribution passes", []string{"gate", same, "--baseline", base, "--max-regression", budget}, 0, "PASS", ""},
-		{"default budget", []string{"gate", same, "--baseline", base}, 0, "p(95)=10%", ""},
+		{"default budget", []string{"gate", same, "--baseline", base}, 0, "cold.med=10%", ""},
 		{"cold +30% fails", []string{"gate", slow, "--baseline", base, "--max-regression", budget}, 1, "FAIL", ""},
 		{"threshold fails", []string{"gate", breaks}, 1, "FAIL: thresholds 0/1 passed", ""},
 		{"flag threshold fails", []string{"gate", same, "--threshold", "warm.p(50) < 1ms"}, 1, "warm.p(50) < 1ms", ""},
@@ -81,6 +87,8 @@ func TestGateExitCodes(t *testing.T) {
 		{"missing run", []string{"gate", filepath.Join(t.TempDir(), "nope")}, 2, "", "read summary"},
 		{"missing baseline", []string{"gate", same, "--baseline", filepath.Join(t.TempDir(), "nope")}, 2, "", "--baseline"},
 		{"no run", []string{"gate"}, 2, "", "one run directory"},
+		{"baseline of another scenario", []string{"gate", same, "--baseline", other}, 2, "", `scenario "another-scenario", the new run of "gate-test"`},
+		{"--allow-different", []string{"gate", same, "--baseline", other, "--allow-different", "--max-regression", budget}, 0, "PASS", ""},
 		{"bad confidence", []string{"gate", same, "--confidence", "1.5"}, 2, "", "--confidence"},
 		{"bad flag", []string{"gate", same, "--nope"}, 2, "", "unknown flag"},
 	}

@@ -57,7 +57,7 @@ unreachable or interrupted; what was measured is still written).`,
 	f.StringVar(&o.target, "target", "", "target URL (overrides the scenario's target.url)")
 	f.StringVar(&o.out, "out", "", "run directory (default results/<scenario>-<UTC time>)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no live progress line")
-	f.Float64Var(&o.timeScale, "time-scale", 1, "divide every scenario duration by this factor (to match `thaw emulate --time-scale`)")
+	f.Float64Var(&o.timeScale, "time-scale", 1, "divide every scenario duration by this factor (to match thaw emulate's --time-scale)")
 	f.StringArrayVar(&o.thresholds, "threshold", nil, "extra threshold, e.g. 'cold.p(95) < 1s' (repeatable)")
 	f.StringVar(&o.junit, "junit", "", "write threshold verdicts as JUnit XML to this file")
 	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")

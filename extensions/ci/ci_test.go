@@ -2,6 +2,7 @@ package ci_test
 
 import (
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
@@ -9,42 +10,16 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/thaw-dev/thaw/extensions/ci"
+
 	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/scenarios"
 )
 
-type action struct {
-	Name        string                 `yaml:"name"`
-	Description string                 `yaml:"description"`
-	Author      string                 `yaml:"author"`
-	Branding    map[string]string      `yaml:"branding"`
-	Inputs      map[string]actionInput `yaml:"inputs"`
-	Outputs     map[string]struct {
-		Description string `yaml:"description"`
-		Value       string `yaml:"value"`
-	} `yaml:"outputs"`
-	Runs struct {
-		Using string `yaml:"using"`
-		Steps []step `yaml:"steps"`
-	} `yaml:"runs"`
-}
-
-type actionInput struct {
-	Description string  `yaml:"description"`
-	Required    bool    `yaml:"required"`
-	Default     *string `yaml:"default"`
-}
-
-type step struct {
-	Name  string            `yaml:"name"`
-	ID    string            `yaml:"id"`
-	If    string            `yaml:"if"`
-	Uses  string            `yaml:"uses"`
-	Shell string            `yaml:"shell"`
-	Run   string            `yaml:"run"`
-	Env   map[string]string `yaml:"env"`
-	With  map[string]string `yaml:"with"`
-}
+type (
+	action = ci.Action
+	step   = ci.Step
+)
 
 func readYAML(t *testing.T, path string, v any) []byte {
 	t.Helper()
@@ -300,4 +275,33 @@ func TestGitLabTemplate(t *testing.T) {
 	}
 	checkExprs(t, exJob.Variables["THAW_MAX_REGRESSION"], exJob.Variables["THAW_THRESHOLDS"])
 	checkScenario(t, exJob.Variables["THAW_SCENARIO"])
+}
+
+// The GitLab template percent-encodes the job and branch names it puts in the
+// artifacts URL; its shell function is run here with sh.
+func TestGitLabURLEncode(t *testing.T) {
+	raw, err := os.ReadFile("thaw.gitlab-ci.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fn []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if trimmed == "urlencode() {" || len(fn) > 0 {
+			fn = append(fn, trimmed)
+		}
+		if len(fn) > 1 && trimmed == "}" {
+			break
+		}
+	}
+	if len(fn) < 3 {
+		t.Fatal("thaw.gitlab-ci.yml has no urlencode function")
+	}
+	cases := map[string]string{"cold-starts": "cold-starts", "cold starts: gate/1": "cold%20starts%3A%20gate%2F1", "a&b?c=d": "a%26b%3Fc%3Dd"}
+	for in, want := range cases {
+		out, err := exec.Command("sh", "-c", strings.Join(fn, "\n")+"\nurlencode \"$1\"", "sh", in).Output()
+		if err != nil || string(out) != want {
+			t.Errorf("urlencode %q = %q, %v; want %q", in, out, err, want)
+		}
+	}
 }

@@ -47,7 +47,7 @@ func signed(v float64) string {
 func changeText(v float64, unit string) string { return signed(v) + unit }
 
 func ciText(it ItemResult) string {
-	if it.BaseN == 0 || it.NewN == 0 {
+	if it.BaseN == 0 || it.NewN == 0 || it.NotEstimable {
 		return "—"
 	}
 	return fmt.Sprintf("[%s, %s]%s", signed(it.Low), signed(it.High), it.ChangeUnit)

@@ -10,9 +10,10 @@ import (
 // Outcome is the verdict on one budget item or on the whole gate.
 type Outcome string
 
-// Outcomes. Fail needs a regression that is both significant and over budget;
-// Inconclusive means the runs are too small to tell (ItemResult.NeedN says how many
-// samples would do).
+// Outcomes. Fail means the whole confidence interval of the change lies over the
+// budget, Pass that it lies under; Inconclusive that it straddles the budget or that
+// a run has too few samples to estimate the statistic at all (ItemResult.NeedN says
+// how many would do).
 const (
 	Pass         Outcome = "pass"
 	Fail         Outcome = "fail"
@@ -22,21 +23,14 @@ const (
 // Options tunes the statistics. The zero value uses the defaults.
 type Options struct {
 	Seed       uint64  // bootstrap seed: the same seed and runs give the same result
-	Resamples  int     // bootstrap resamples per item (default DefaultResamples)
+	Resamples  int     // bootstrap resamples per mean item (default DefaultResamples)
 	Confidence float64 // two-sided confidence level of every interval (default 0.95)
-	Power      float64 // power the needed-sample estimate aims for (default 0.8)
 }
 
 // Defaults for Options.
 const (
 	DefaultResamples  = 2000
 	DefaultConfidence = 0.95
-	DefaultPower      = 0.8
-	// MinTail is how many samples a percentile needs above it before its bootstrap
-	// is trusted: p(95) needs 5/(1−0.95) = 100 samples per run, p(99) 500.
-	MinTail = 5
-	// MinSamples is the least number of samples per run for any latency statistic.
-	MinSamples = 20
 )
 
 func (o Options) withDefaults() Options {
@@ -45,9 +39,6 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Confidence <= 0 || o.Confidence >= 1 {
 		o.Confidence = DefaultConfidence
-	}
-	if o.Power <= 0 || o.Power >= 1 {
-		o.Power = DefaultPower
 	}
 	return o
 }
@@ -71,7 +62,10 @@ type ItemResult struct {
 	Method     string  `json:"method"` // how the interval was found
 	Outcome    Outcome `json:"outcome"`
 	NeedN      int64   `json:"need_n,omitempty"` // Inconclusive: samples per run that would likely decide
-	Detail     string  `json:"detail"`
+	// NotEstimable: a run has fewer samples than the statistic needs for an interval
+	// to exist at all (Low and High are then meaningless).
+	NotEstimable bool   `json:"not_estimable,omitempty"`
+	Detail       string `json:"detail"`
 }
 
 // Result is the gate's verdict: Fail if any item fails, else Inconclusive if any item
@@ -121,46 +115,20 @@ func judge(base, next RunData, it BudgetItem, o Options, rng *rand.Rand) ItemRes
 	return r
 }
 
-// decide applies the rule shared by every item, with [Low, High] the confidence
-// interval of the change and Limit the budget:
-//   - fail when the change is significant (Low > 0) and its estimate is over budget;
-//   - pass when the whole interval is within budget (High ≤ Limit);
-//   - inconclusive when a side has too few samples for its interval to be trusted
-//     (enough is false), when the estimate is over budget but not significant, or when
-//     the runs are too small to have caught a regression the size of the budget (the
-//     interval's half-width exceeds z_level/(z_level+z_power)·Limit, i.e. power below
-//     Options.Power);
-//   - pass otherwise: the estimate is within budget and a budget-sized regression
-//     would have been seen.
-func decide(r *ItemResult, enough bool, o Options) {
-	za, zb := o.z()
-	powered := (r.High-r.Low)/2 <= za/(za+zb)*r.Limit
+// decide applies the rule shared by every item whose statistic could be estimated,
+// with [Low, High] the confidence interval of the change and Limit the budget: fail
+// when the whole interval lies over the budget (Low > Limit), pass when it lies under
+// (High ≤ Limit), inconclusive when it straddles the budget. The rule does not look
+// at n: small runs decide whenever their interval is clear of the budget.
+func decide(r *ItemResult) {
 	switch {
-	case !enough:
-		r.Outcome = Inconclusive
-	case r.Low > 0 && r.Change > r.Limit:
+	case r.Low > r.Limit:
 		r.Outcome = Fail
 	case r.High <= r.Limit:
 		r.Outcome = Pass
-	case r.Change > r.Limit || !powered:
-		r.Outcome = Inconclusive
 	default:
-		r.Outcome = Pass
+		r.Outcome = Inconclusive
 	}
-}
-
-// margin is the change the runs must be able to resolve: the estimate itself when it
-// is over budget (to show it is significant), else the budget (to catch a regression
-// of that size).
-func margin(r *ItemResult) float64 {
-	if r.Change > r.Limit {
-		return r.Change
-	}
-	return r.Limit
-}
-
-func (o Options) z() (za, zb float64) {
-	return zQuantile(1 - (1-o.Confidence)/2), zQuantile(o.Power)
 }
 
 func fmtN(n int64) string {

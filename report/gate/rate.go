@@ -2,7 +2,6 @@ package gate
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/thaw-dev/thaw/report/threshold"
 )
@@ -20,21 +19,20 @@ func judgeRate(r *ItemResult, base, next RunData, it BudgetItem, o Options) erro
 		return fmt.Errorf("new run: %w", err)
 	}
 	r.Unit, r.BaseN, r.NewN, r.Method = "%", bn, nn, "Newcombe hybrid score interval"
-	za, zb := o.z()
 	if bn == 0 || nn == 0 {
-		r.Outcome, r.NeedN = Inconclusive, MinSamples
+		r.Outcome, r.NeedN = Inconclusive, 1
 		r.Detail = fmt.Sprintf("no invocations for %s (baseline %d, new %d)", it.Metric, bn, nn)
 		return nil
 	}
-	d, lo, hi := newcombe(bh, bn, nh, nn, za)
+	d, lo, hi := newcombe(bh, bn, nh, nn, zQuantile(1-(1-o.Confidence)/2))
 	r.Base, r.New = 100*float64(bh)/float64(bn), 100*float64(nh)/float64(nn)
 	r.Change, r.Low, r.High = 100*d, 100*lo, 100*hi
 	if it.Unit == UnitRelative {
 		r.Limit, r.ChangeUnit = r.Base*it.Limit/100, UnitPP
 	}
-	decide(r, true, o)
+	decide(r)
 	if r.Outcome == Inconclusive {
-		r.NeedN = proportionSampleSize(r.Base/100, math.Max(margin(r), 1e-6)/100, za, zb)
+		r.NeedN = straddleNeed(r)
 	}
 	r.Detail = rateDetail(r, it)
 	return nil
@@ -54,13 +52,7 @@ func rateDetail(r *ItemResult, it BudgetItem) string {
 	if it.Unit == UnitRelative {
 		budget += fmt.Sprintf(" (%g%% of the baseline rate)", it.Limit)
 	}
-	s := fmt.Sprintf("%s %.3g%% → %.3g%% (%d → %d invocations), change %+.3gpp (%.0f%% CI %+.3g…%+.3g), budget %s",
+	s := fmt.Sprintf("%s %.3g%% → %.3g%% (%d → %d), change %+.3gpp (%.0f%% CI %+.3g…%+.3g), budget %s",
 		r.Metric, r.Base, r.New, r.BaseN, r.NewN, r.Change, 100*r.Confidence, r.Low, r.High, budget)
-	switch r.Outcome {
-	case Inconclusive:
-		return fmt.Sprintf("%s; interval too wide to decide: run ≈%s invocations per run to decide", s, fmtN(r.NeedN))
-	case Fail:
-		return s + "; significant regression over budget"
-	}
-	return s + "; within budget"
+	return s + "; " + verdictText(r, "invocations")
 }

@@ -65,16 +65,6 @@ func percentileOf(xs []float64, q float64) float64 {
 	return xs[i]*(1-f) + xs[i+1]*f
 }
 
-// proportionSampleSize is the number of invocations per run a two-sided test at
-// normal quantiles za (level) and zb (power) needs to detect p2 = p1 + delta:
-// n = (za·√(2·p̄·(1−p̄)) + zb·√(p1(1−p1) + p2(1−p2)))² / delta².
-func proportionSampleSize(p1, delta, za, zb float64) int64 {
-	p2 := math.Min(1, p1+delta)
-	pbar := (p1 + p2) / 2
-	num := za*math.Sqrt(2*pbar*(1-pbar)) + zb*math.Sqrt(p1*(1-p1)+p2*(1-p2))
-	return ceilCap(num * num / (delta * delta))
-}
-
 // maxNeeded caps sample-size estimates (a change indistinguishable from the budget
 // needs "infinitely" many samples).
 const maxNeeded = 1_000_000_000

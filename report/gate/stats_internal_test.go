@@ -91,11 +91,80 @@ func TestDistQuantileAndMean(t *testing.T) {
 	}
 }
 
-func TestProportionSampleSize(t *testing.T) {
-	// Textbook case: p1 = 0.10 vs p2 = 0.15 at α = 0.05 two-sided and power 0.80
-	// needs 686 per group (Fleiss without continuity correction).
-	n := proportionSampleSize(0.10, 0.05, zQuantile(0.975), zQuantile(0.8))
-	if n < 680 || n > 690 {
-		t.Errorf("proportionSampleSize = %d, want ≈686", n)
+func TestOrderBounds(t *testing.T) {
+	// Published exact intervals for the median: n = 13 at 97.5% two-sided gives
+	// X(3)..X(11) (P(B ≤ 2) = 92/8192 ≈ 0.0112 ≤ 0.0125); n = 10 at 95% gives
+	// X(2)..X(9) (P(B ≤ 1) = 11/1024 ≈ 0.0107); p(95) of 13 values has no upper bound.
+	cases := []struct {
+		n        int64
+		q, beta  float64
+		lo, hi   int64
+		estimate bool
+	}{
+		{13, 0.5, 0.025, 3, 11, true},
+		{10, 0.5, 0.05, 2, 9, true},
+		{13, 0.95, 0.025, 0, 0, false},
+		{7, 0.5, 0.025, 1, 7, true},
+		{6, 0.5, 0.025, 0, 0, false},
+		{1000, 0.95, 0.05, 936, 964, true},
+	}
+	for _, c := range cases {
+		lo, hi, ok := orderBounds(c.n, c.q, c.beta)
+		if ok != c.estimate || (ok && (lo != c.lo || hi != c.hi)) {
+			t.Errorf("orderBounds(%d, %v, %v) = %d, %d, %v; want %d, %d, %v", c.n, c.q, c.beta, lo, hi, ok, c.lo, c.hi, c.estimate)
+		}
+	}
+	for _, c := range []struct {
+		q, beta float64
+		want    int64
+	}{{0.5, 0.025, 7}, {0.95, 0.025, 86}, {0.99, 0.025, 437}, {0.9, 0.025, 42}} {
+		if got := minEstimable(c.q, c.beta); got != c.want {
+			t.Errorf("minEstimable(%v, %v) = %d, want %d", c.q, c.beta, got, c.want)
+		}
+		if _, _, ok := orderBounds(c.want, c.q, c.beta); !ok {
+			t.Errorf("orderBounds at minEstimable(%v) = %d does not exist", c.q, c.want)
+		}
+		if _, _, ok := orderBounds(c.want-1, c.q, c.beta); ok {
+			t.Errorf("orderBounds at minEstimable(%v)−1 exists", c.q)
+		}
+	}
+}
+
+// The MOVER interval of a median ratio from 13 samples per run keeps its promise on
+// simulated data: with one distribution the interval lies wholly above 0 in at most
+// 2.5% of trials (plus sampling slack), and a +40% shift lies wholly above +10% in
+// nearly every trial.
+func TestQuantileIntervalCoverage(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	draw := func(scale float64) dist {
+		v := make([]float64, 13)
+		for i := range v {
+			v[i] = scale * 300 * math.Exp(0.1*rng.NormFloat64())
+		}
+		return newDist(v)
+	}
+	const trials = 2000
+	o := Options{}.withDefaults()
+	var falseHigher, caught int
+	for range trials {
+		for _, shift := range []float64{1, 1.4} {
+			b, n := draw(1), draw(shift)
+			r := ItemResult{Base: b.quantile(0.5), New: n.quantile(0.5)}
+			quantileInterval(&r, b, n, 0.5, UnitRelative, o)
+			switch {
+			case shift == 1 && r.Low > 0:
+				falseHigher++
+			case shift > 1 && r.Low > 10:
+				caught++
+			}
+		}
+	}
+	t.Logf("13 samples per run, σ=0.1: same distribution wholly above 0 in %d/%d; +40%% wholly above +10%% in %d/%d",
+		falseHigher, trials, caught, trials)
+	if rate := float64(falseHigher) / trials; rate > 0.035 {
+		t.Errorf("same distribution: interval wholly above 0 in %.1f%% of trials, want ≤ 2.5%% (+ slack)", 100*rate)
+	}
+	if rate := float64(caught) / trials; rate < 0.95 {
+		t.Errorf("+40%%: interval wholly above +10%% in %.1f%% of trials, want ≥ 95%%", 100*rate)
 	}
 }

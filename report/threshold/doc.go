@@ -17,7 +17,8 @@
 //	latency    = [ source "." ] stat .
 //	source     = "all" | "cold" | "warm" | "init" | "server" | "intended" .
 //	stat       = "p" "(" number ")" | "avg" | "med" | "min" | "max" | "count" .
-//	rate       = "cold_rate" | "warm_rate" | "unknown_rate" | "error_rate" | "throttle_rate" .
+//	rate       = "cold_rate" | "warm_rate" | "unknown_rate" | "error_rate" | "throttle_rate"
+//	           | "dropped_rate" | "late_rate" .
 //	op         = "<" | "<=" | ">" | ">=" | "==" | "!=" .
 //	value      = "$" number | number [ unit ] .
 //	unit       = "ms" | "s" | "%" .
@@ -43,6 +44,11 @@
 // cold_rate and warm_rate are shares of the classified invocations (cold + warm):
 // unknown verdicts are left out and reported by unknown_rate (a share of all
 // invocations), as are error_rate and throttle_rate (errors of kind "throttled").
+// dropped_rate and late_rate are shares of the planned arrivals of open-model phases
+// (summary `planned`): arrivals never sent because max_in_flight was reached or the
+// run stopped (`dropped`), and sends that left later than the late tolerance
+// (`late`). `dropped_rate < 1%` fails a run that could not keep up with its schedule
+// instead of quietly measuring fewer requests.
 // cost_per_million is Summary.Cost.PerMillionUSD and exists only for the whole run.
 //
 // # Metrics that cannot be computed

@@ -95,8 +95,10 @@ func Phase(s *results.Summary, name string) (*results.PhaseSummary, error) {
 }
 
 // RateCounts is the numerator and denominator of a rate metric in ps: cold_rate and
-// warm_rate are shares of the classified invocations (cold + warm), the other rates
-// shares of all invocations.
+// warm_rate are shares of the classified invocations (cold + warm), dropped_rate and
+// late_rate shares of the planned arrivals of open-model phases (dropped arrivals
+// were never sent, so they are not invocations), the other rates shares of all
+// invocations.
 func RateCounts(ps *results.PhaseSummary, name string) (hits, total int64) {
 	switch name {
 	case RateCold:
@@ -109,6 +111,10 @@ func RateCounts(ps *results.PhaseSummary, name string) (hits, total int64) {
 		return ps.Errors, ps.Count
 	case RateThrottle:
 		return ps.ErrorsByKind[results.ErrThrottled], ps.Count
+	case RateDropped:
+		return ps.Dropped, ps.Planned
+	case RateLate:
+		return ps.Late, ps.Planned
 	}
 	return 0, 0
 }
@@ -116,8 +122,11 @@ func RateCounts(ps *results.PhaseSummary, name string) (hits, total int64) {
 func rate(ps *results.PhaseSummary, name string) (float64, error) {
 	hits, total := RateCounts(ps, name)
 	if total == 0 {
-		if name == RateCold || name == RateWarm {
+		switch name {
+		case RateCold, RateWarm:
 			return 0, fmt.Errorf("no invocation classified cold or warm")
+		case RateDropped, RateLate:
+			return 0, fmt.Errorf("no planned arrivals in this phase")
 		}
 		return 0, fmt.Errorf("no invocations")
 	}

@@ -155,3 +155,33 @@ func TestEvaluateKeepsOrderAndUnits(t *testing.T) {
 		}
 	}
 }
+
+// dropped_rate and late_rate are shares of the planned arrivals, not of the
+// invocations sent: 160 planned, 40 dropped (never sent), 12 late of the 120 sent.
+func TestEvaluateDroppedAndLate(t *testing.T) {
+	s := fixture(t)
+	s.Totals.Planned, s.Totals.Dropped, s.Totals.Late = 160, 40, 12
+	cases := []struct {
+		expr  string
+		value float64
+		pass  bool
+	}{
+		{"dropped_rate < 1%", 25, false},
+		{"dropped_rate <= 25%", 25, true},
+		{"late_rate < 10%", 7.5, true},
+		{"late_rate == 0", 7.5, false},
+	}
+	for _, c := range cases {
+		th, err := threshold.Parse(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := th.Evaluate(s); r.Value != c.value || r.Pass != c.pass || r.Unit != "%" {
+			t.Errorf("%s: %+v, want value %v pass %v", c.expr, r, c.value, c.pass)
+		}
+	}
+	th, _ := threshold.Parse("phase[burst].dropped_rate < 1%") // a phase that planned nothing
+	if r := th.Evaluate(s); r.Pass || !strings.Contains(r.Detail, "no planned arrivals") {
+		t.Errorf("dropped_rate without planned arrivals: %+v, want not computable", r)
+	}
+}

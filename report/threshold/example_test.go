@@ -27,5 +27,5 @@ func Example() {
 	// p(95) < 800ms    pass=true  p(95) = 640ms; holds < 800ms
 	// cold.p(99) < 2s  pass=false cold.p(99) = 2300ms; fails < 2000ms
 	// cold_rate < 5%   pass=true  cold_rate = 2%; holds < 5%
-	// col 12: expected a unit (ms, s) after 800: p(95) is a latency
+	// col 12: expected a unit (ms, s) after 800: p(95) is a latency (k6's unitless 800 is 800ms)
 }

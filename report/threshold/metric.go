@@ -46,6 +46,8 @@ const (
 	RateUnknown  = "unknown_rate"
 	RateError    = "error_rate"
 	RateThrottle = "throttle_rate"
+	RateDropped  = "dropped_rate" // dropped arrivals / planned arrivals (open model)
+	RateLate     = "late_rate"    // late sends / planned arrivals (open model)
 )
 
 // Metric is the left-hand side of a threshold: one figure of a run summary. The zero

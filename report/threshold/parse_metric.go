@@ -2,16 +2,17 @@ package threshold
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
-var rates = map[string]bool{RateCold: true, RateWarm: true, RateUnknown: true, RateError: true, RateThrottle: true}
+var rates = map[string]bool{RateCold: true, RateWarm: true, RateUnknown: true, RateError: true, RateThrottle: true, RateDropped: true, RateLate: true}
 
 var sources = map[string]bool{SourceAll: true, SourceCold: true, SourceWarm: true, SourceInit: true, SourceServer: true, SourceIntended: true}
 
 var stats = map[string]Stat{"avg": StatAvg, "med": StatMed, "min": StatMin, "max": StatMax, "count": StatCount}
 
-const metricHelp = "expected a metric (p(95), avg, med, min, max, count, cold.…, warm.…, init.…, cold_rate, error_rate, throttle_rate, cost_per_million, phase[NAME].…)"
+const metricHelp = "expected a metric (p(95), avg, med, min, max, count, cold.…, warm.…, init.…, cold_rate, error_rate, throttle_rate, dropped_rate, late_rate, cost_per_million, phase[NAME].…)"
 
 func (p *parser) metric() (Metric, error) {
 	var m Metric
@@ -75,6 +76,12 @@ func (p *parser) stat(m *Metric, t token) error {
 		return nil
 	}
 	if t.text != "p" {
+		if q, ok := strings.CutPrefix(t.text, "p"); ok && q != "" && strings.Trim(q, "0123456789") == "" {
+			return errTok(t, "unknown statistic %q: write p(%s)", t.text, q)
+		}
+		if t.text == "rate" {
+			return errTok(t, "rate is not a latency statistic: write error_rate, cold_rate, throttle_rate, dropped_rate or late_rate (k6's http_req_failed rate is error_rate)")
+		}
 		return errTok(t, "unknown statistic %q: expected p(N), avg, med, min, max or count", t.text)
 	}
 	if _, err := p.expect("(", "\"(\" after p"); err != nil {
@@ -156,7 +163,7 @@ func convert(m Metric, v float64, unit string, n, ut token) (float64, error) {
 			if v == 0 {
 				return 0, nil
 			}
-			return 0, errTok(ut, "expected a unit (ms, s) after %s: %s is a latency", n.text, m)
+			return 0, errTok(ut, "expected a unit (ms, s) after %s: %s is a latency (k6's unitless %s is %sms)", n.text, m, n.text, n.text)
 		}
 		return 0, errTok(ut, "unit %s does not fit %s, a latency (use ms or s)", unit, m)
 	case m.Kind == KindRate:
@@ -170,7 +177,10 @@ func convert(m Metric, v float64, unit string, n, ut token) (float64, error) {
 			if v == 0 {
 				return 0, nil
 			}
-			return 0, errTok(ut, "expected %% after %s: %s is a rate (write %s%% or %s×100%%; a bare fraction is ambiguous)", n.text, m, n.text, n.text)
+			if v < 1 {
+				return 0, errTok(ut, "expected %% after %s: %s is a rate in percent (k6's fraction %s is %s%%; write that, or %s%% if you meant it)", n.text, m, n.text, strconv.FormatFloat(v*100, 'g', 6, 64), n.text)
+			}
+			return 0, errTok(ut, "expected %% after %s: %s is a rate (write %s%%)", n.text, m, n.text)
 		}
 		return 0, errTok(ut, "unit %s does not fit %s, a rate (use %%)", unit, m)
 	case m.Kind == KindCost:
