@@ -37,7 +37,8 @@ func (p *latency) decide(os []obs) (*latencyModel, string) {
 	return p.splitModel(os)
 }
 
-// group is the log-scale location and spread of one side of a split.
+// group is the log-scale location and spread of one side of a split: mean and
+// standard deviation for a handful of values, median and scaled MAD from robustMin on.
 type group struct {
 	n         int
 	mu, sigma float64
@@ -45,6 +46,11 @@ type group struct {
 
 func groupOf(xs []float64) group {
 	g := group{n: len(xs)}
+	if len(xs) >= robustMin {
+		g.mu, g.sigma = robustSpread(xs)
+		g.sigma = math.Max(g.sigma, sigmaFloor)
+		return g
+	}
 	for _, x := range xs {
 		g.mu += x
 	}
@@ -57,6 +63,22 @@ func groupOf(xs []float64) group {
 	}
 	g.sigma = math.Max(g.sigma, sigmaFloor)
 	return g
+}
+
+// robustMin is the smallest group whose location and spread are taken robustly.
+const robustMin = 5
+
+// robustSpread is the median and 1.4826 × the median absolute deviation of sorted xs:
+// a normal group's standard deviation, which a few stalled calls on a busy host
+// cannot inflate (they would otherwise hide the gap between warm and cold).
+func robustSpread(sorted []float64) (median, sigma float64) {
+	median = sorted[len(sorted)/2]
+	dev := make([]float64, len(sorted))
+	for i, x := range sorted {
+		dev[i] = math.Abs(x - median)
+	}
+	slices.Sort(dev)
+	return median, 1.4826 * dev[len(dev)/2]
 }
 
 // maxCuts is how many of the widest gaps between sorted server times are tried as
