@@ -32,8 +32,8 @@ type Scenario struct {
 
 // Target is what every invocation is sent to.
 type Target struct {
-	Kind            string            `yaml:"kind,omitempty" json:"kind,omitempty"` // http (default) or lambda
-	URL             string            `yaml:"url,omitempty" json:"url,omitempty"`   // kind http
+	Kind            string            `yaml:"kind,omitempty" json:"kind,omitempty"`     // http (default) or lambda
+	URL             string            `yaml:"url,omitempty" json:"url,omitempty"`       // kind http
 	Method          string            `yaml:"method,omitempty" json:"method,omitempty"` // default GET
 	Headers         map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	Body            string            `yaml:"body,omitempty" json:"body,omitempty"`
