@@ -132,7 +132,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// Headers the probes' options name are kept as evidence without the user listing
 	// them again in keep_headers.
 	sc.Target.KeepHeaders = append(sc.Target.KeepHeaders, chain.EvidenceHeaders()...)
-	inv, err := newInvoker(sc.Target)
+	inv, err := newInvoker(ctx, sc.Target)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -172,7 +172,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		runErr = err
 	}
 
-	sum, err := rec.summary(sc.Name, probes.RedactURL(sc.Target.URL), started, ended)
+	sum, err := rec.summary(sc.Name, targetLabel(sc.Target), started, ended)
 	if err != nil {
 		return abortErr(err)
 	}
@@ -209,14 +209,36 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	return nil
 }
 
-// newInvoker builds the invoker for the target's kind.
-func newInvoker(t scenarios.Target) (*probes.HTTPInvoker, error) {
+// invoker is what run needs of a target: send invocations, then let go of
+// connections.
+type invoker interface {
+	scenarios.Invoker
+	Close()
+}
+
+// newInvoker builds the invoker for the target's kind: HTTP (optionally SigV4-signed)
+// or the AWS Lambda Invoke API.
+func newInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
 	switch t.Kind {
-	case "", "http":
-	default:
-		return nil, fmt.Errorf("target kind %q is not supported yet (want http)", t.Kind)
+	case "", scenarios.DefaultKind:
+		return newHTTPInvoker(ctx, t)
+	case scenarios.LambdaKind:
+		return probes.NewLambdaInvoker(ctx, probes.LambdaConfig{
+			Function:        t.Function,
+			Qualifier:       t.Qualifier,
+			Region:          t.Region,
+			Endpoint:        t.Endpoint,
+			Payload:         []byte(t.Payload),
+			LogTail:         t.LogTail,
+			Timeout:         t.Timeout.D(),
+			BodyPrefixBytes: t.BodyPrefixBytes,
+		})
 	}
-	return probes.NewHTTPInvoker(probes.HTTPConfig{
+	return nil, fmt.Errorf("target kind %q is not supported (want http or lambda)", t.Kind)
+}
+
+func newHTTPInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
+	cfg := probes.HTTPConfig{
 		URL:                t.URL,
 		Method:             t.Method,
 		Headers:            t.Headers,
@@ -227,7 +249,31 @@ func newInvoker(t scenarios.Target) (*probes.HTTPInvoker, error) {
 		KeepHeaders:        t.KeepHeaders,
 		BodyPrefixBytes:    t.BodyPrefixBytes,
 		InsecureSkipVerify: t.Insecure,
-	})
+	}
+	if t.Auth != nil && t.Auth.SigV4 != nil {
+		s, err := probes.NewSigV4(ctx, t.Auth.SigV4.Service, t.Auth.SigV4.Region)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Sign = s.Sign
+	}
+	return probes.NewHTTPInvoker(cfg)
+}
+
+// targetLabel names the target in results files: the URL without credentials or
+// query, or lambda:FUNCTION[:QUALIFIER] (at the emulator's endpoint, if any).
+func targetLabel(t scenarios.Target) string {
+	if t.Kind != scenarios.LambdaKind {
+		return probes.RedactURL(t.URL)
+	}
+	label := "lambda:" + t.Function
+	if t.Qualifier != "" {
+		label += ":" + t.Qualifier
+	}
+	if t.Endpoint != "" {
+		label += " at " + probes.RedactURL(t.Endpoint)
+	}
+	return label
 }
 
 // probeSpecs converts the scenario's probe list to the probes package's form.
