@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -16,15 +17,24 @@ import (
 //     them means warm. InitMS, BilledMS, MaxMemoryMB and PlatformDurMS are filled.
 //   - OpenFaaS X-Duration-Seconds: the function's duration (PlatformDurMS); no cold
 //     signal, so it abstains.
+//   - A log file (option `log: FILE`, with `log_wait_ms`): the Lambda Runtime Interface
+//     Emulator's output or a CloudWatch Logs export, joined to samples by request id
+//     (Sample.RequestID, or the X-Amzn-Requestid AWS answered with).
 type platform struct {
 	logHeaders, durHeaders []string
+	file                   *lambdaLogFile
 }
 
 func newPlatform(o *opts) (probe, error) {
-	return &platform{
+	p := &platform{
 		logHeaders: o.strs("log_header", []string{"X-Amz-Log-Result"}),
 		durHeaders: o.strs("duration_header", []string{"X-Duration-Seconds"}),
-	}, nil
+	}
+	wait := o.num("log_wait_ms", float64(DefaultLogWait/time.Millisecond), 0)
+	if path := o.str("log", ""); path != "" {
+		p.file = newLambdaLogFile(path, time.Duration(wait*float64(time.Millisecond)))
+	}
+	return p, nil
 }
 
 func (p *platform) log(s *results.Sample) (string, string) {
@@ -37,6 +47,13 @@ func (p *platform) log(s *results.Sample) (string, string) {
 	}
 	if s.Evidence != nil && s.Evidence.Log != "" {
 		return s.Evidence.Log, ""
+	}
+	if p.file != nil {
+		ids := []string{s.RequestID}
+		if id, _, ok := headerValue(s, []string{"X-Amzn-Requestid"}); ok && id != s.RequestID {
+			ids = append(ids, id)
+		}
+		return p.file.lookup(ids)
 	}
 	return "", ""
 }
