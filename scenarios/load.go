@@ -18,14 +18,15 @@ func Load(path string) (*Scenario, error) { return LoadTarget(path, "") }
 func LoadTarget(path, url string) (*Scenario, error) {
 	sc, err := Parse(path)
 	problems := Problems(err)
-	if url != "" {
-		problems = dropPath(problems, "target.url")
-		if sc != nil && sc.Target.Kind == LambdaKind {
-			sc.Target.Endpoint = url // the Invoke API of an emulator
-		} else if sc != nil {
+	if url != "" && sc != nil {
+		field := "target.url"
+		if sc.Target.Kind == LambdaKind {
+			field, sc.Target.Endpoint = "target.endpoint", url // the Invoke API of an emulator
+		} else {
 			sc.Target.URL = url
-			delete(sc.decodeFailed, "target.url")
 		}
+		delete(sc.decodeFailed, field)
+		problems = dropPath(problems, field)
 	}
 	if sc != nil {
 		problems = append(problems, Problems(sc.Validate())...)
