@@ -116,3 +116,55 @@ func TestRIE(t *testing.T) {
 		t.Errorf("summary: cold %d warm %d target %q; want 1, 5, lambda:function", sum.Totals.Cold, sum.Totals.Warm, sum.Target)
 	}
 }
+
+// TestRIECrash sends two calls at once: the emulator crashes (a known fault of
+// it), and thaw must record the failures as data, keep going and write its files.
+func TestRIECrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Lambda runtime interface emulator (-short)")
+	}
+	r := startRIE(t)
+	fakeAWSEnv(t)
+	out := filepath.Join(t.TempDir(), "run")
+	sc := writeScenario(t, fmt.Sprintf(`
+version: 1
+name: rie-crash
+target: {kind: lambda, function: function, endpoint: %q, region: us-east-1, timeout: 5s}
+probes: [{platform: {log: %q}}]
+phases:
+  - {name: pair, burst: {size: 2}}
+  - {name: after, concurrency: {workers: 1, iterations: 2}}
+`, r.endpoint, r.log))
+	code, stdout, stderr := runCLI(t, "run", sc, "--out", out, "--quiet", "--no-report")
+	if code != exitOK {
+		t.Fatalf("thaw run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	samples := readSamplesFile(t, out)
+	if len(samples) != 4 {
+		t.Fatalf("%d samples, want 4", len(samples))
+	}
+	failed, resets := 0, 0
+	for _, s := range samples {
+		t.Logf("%s %s: status %d error %q class %s", s.Phase, s.RequestID, s.Status, s.Error, s.Class)
+		switch {
+		case s.Error == "":
+		case s.Error != results.ErrReset && s.Error != results.ErrRefused:
+			t.Errorf("%s: error kind %q (%s), want reset or refused", s.RequestID, s.Error, s.ErrorDetail)
+		case s.Class != results.Unknown:
+			t.Errorf("%s failed but was judged %s", s.RequestID, s.Class)
+		}
+		if s.Error != "" {
+			failed++
+		}
+		if s.Error == results.ErrReset && s.Phase == "pair" {
+			resets++
+		}
+	}
+	if resets == 0 {
+		log, _ := os.ReadFile(r.log)
+		t.Errorf("no reset in the concurrent pair: did the emulator not crash?\n%s", log)
+	}
+	if sum := readSummary(t, out); sum.Totals.Errors != int64(failed) || sum.Totals.Count != 4 {
+		t.Errorf("summary: %d errors of %d, want %d of 4", sum.Totals.Errors, sum.Totals.Count, failed)
+	}
+}
