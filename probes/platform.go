@@ -82,6 +82,9 @@ func (p *platform) judge(s *results.Sample) verdict {
 		v.PlatformDurMS = l.DurationMS
 	}
 	switch {
+	case l.HasRestore && !l.HasInitDuration:
+		v.Class, v.Kind, v.Confidence = results.Cold, results.KindColdRestored, 1
+		v.Reason = fmt.Sprintf("Lambda REPORT line shows a SnapStart restore (%.2f ms)", l.RestoreMS)
 	case l.Cold():
 		v.Class, v.Kind, v.Confidence = results.Cold, results.KindCold, 1
 		v.Reason = fmt.Sprintf("Lambda log shows init (init %.2f ms, INIT START %v phase %q)", l.InitMS(), l.InitStart, l.InitPhase)

@@ -113,3 +113,27 @@ func TestPlatformLogOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestPlatformKinds: a SnapStart restore is a cold start of its own sub-kind.
+func TestPlatformKinds(t *testing.T) {
+	chain, err := probes.NewChain([]probes.Spec{{Name: "platform"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		log   string
+		class results.Class
+		kind  string
+	}{
+		{"REPORT RequestId: 1\tDuration: 20.00 ms\tBilled Duration: 300 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tRestore Duration: 250.5 ms\tBilled Restore Duration: 280 ms\t", results.Cold, results.KindColdRestored},
+		{"REPORT RequestId: 2\tDuration: 3.00 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tInit Duration: 55.5 ms", results.Cold, results.KindCold},
+		{"REPORT RequestId: 3\tDuration: 3.00 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB", results.Warm, results.KindWarm},
+	}
+	for _, tc := range tests {
+		s := &results.Sample{Status: 200, Evidence: &results.Evidence{Log: tc.log}}
+		chain.Classify(s)
+		if s.Class != tc.class || s.Kind != tc.kind {
+			t.Errorf("%.30q: %s/%s, want %s/%s", tc.log, s.Class, s.Kind, tc.class, tc.kind)
+		}
+	}
+}
