@@ -54,7 +54,7 @@ unreachable or interrupted; what was measured is still written).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.target, "target", "", "target URL (overrides the scenario's target.url)")
+	f.StringVar(&o.target, "target", "", "target URL (overrides the scenario's target.url; for a lambda target, its endpoint)")
 	f.StringVar(&o.out, "out", "", "run directory (default results/<scenario>-<UTC time>)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no live progress line")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "divide every scenario duration by this factor (to match thaw emulate's --time-scale)")
