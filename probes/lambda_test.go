@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/thaw-dev/thaw/probes"
@@ -30,16 +29,7 @@ func fakeAWS(t *testing.T) {
 func TestLambdaInvoker(t *testing.T) {
 	fakeAWS(t)
 	const coldTail = "START RequestId: r Version: 7\nREPORT RequestId: r\tDuration: 3.00 ms\tBilled Duration: 4 ms\tMemory Size: 128 MB\tMax Memory Used: 30 MB\tInit Duration: 120.50 ms\t\n"
-	type seen struct{ path, query, id, logType, auth, body string }
-	var (
-		mu  sync.Mutex
-		got []seen
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		got = append(got, seen{r.URL.Path, r.URL.RawQuery, r.Header.Get("X-Amzn-RequestId"), r.Header.Get("X-Amz-Log-Type"), r.Header.Get("Authorization"), string(b)})
-		mu.Unlock()
+	srv, calls := recordServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Amzn-RequestId", "aws-"+r.Header.Get("X-Amzn-RequestId"))
 		switch r.Header.Get("X-Amzn-RequestId") {
 		case "throttled":
@@ -55,8 +45,7 @@ func TestLambdaInvoker(t *testing.T) {
 			w.Header().Set("X-Amz-Executed-Version", "7")
 			_, _ = io.WriteString(w, `{"instance":"i-1","cold":true}`)
 		}
-	}))
-	defer srv.Close()
+	})
 	inv, err := probes.NewLambdaInvoker(context.Background(), probes.LambdaConfig{Function: "checkout", Qualifier: "live",
 		Region: "eu-west-1", Endpoint: srv.URL, Payload: []byte(`{"sku":42}`), LogTail: true})
 	if err != nil {
@@ -88,13 +77,16 @@ func TestLambdaInvoker(t *testing.T) {
 			t.Errorf("%s: class %s init %v billed %v evidence %+v", tc.id, s.Class, s.InitMS, s.BilledMS, s.Evidence)
 		}
 	}
+	got := calls()
 	if len(got) != 3 {
 		t.Fatalf("server saw %d calls, want 3 (no retries)", len(got))
 	}
 	for i, g := range got {
-		if g.path != "/2015-03-31/functions/checkout/invocations" || g.query != "Qualifier=live" || g.id != tests[i].id ||
-			g.logType != "Tail" || g.body != `{"sku":42}` || !strings.Contains(g.auth, "/eu-west-1/lambda/aws4_request") {
-			t.Errorf("call %d: %+v", i, g)
+		r := g.req
+		if r.URL.Path != "/2015-03-31/functions/checkout/invocations" || r.URL.RawQuery != "Qualifier=live" ||
+			r.Header.Get("X-Amzn-RequestId") != tests[i].id || r.Header.Get("X-Amz-Log-Type") != "Tail" ||
+			g.body != `{"sku":42}` || !strings.Contains(g.auth(), "/eu-west-1/lambda/aws4_request") {
+			t.Errorf("call %d: %s %v %q", i, r.URL, r.Header, g.body)
 		}
 	}
 }

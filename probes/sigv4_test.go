@@ -60,21 +60,7 @@ func TestSigV4KnownVectors(t *testing.T) {
 // arrived is exactly what was signed: the server's view of each request, signed again
 // with the same key and clock, gives the same Authorization; a different body does not.
 func TestHTTPInvokerSigns(t *testing.T) {
-	type got struct {
-		method, path, auth, date, id string
-		body                         []byte
-	}
-	var (
-		mu   sync.Mutex
-		seen []got
-	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		seen = append(seen, got{r.Method, r.URL.RequestURI(), r.Header.Get("Authorization"), r.Header.Get("X-Amz-Date"), r.Header.Get("X-Request-Id"), b})
-		mu.Unlock()
-	}))
-	defer srv.Close()
+	srv, calls := recordServer(t, func(http.ResponseWriter, *http.Request) {})
 	signer := probes.NewSigV4With(suiteCreds, "lambda", "eu-west-1", suiteTime)
 	body := []byte(`{"sku":42}`)
 	inv := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL + "/fn?x=1", Method: http.MethodPost,
@@ -84,28 +70,61 @@ func TestHTTPInvokerSigns(t *testing.T) {
 			t.Fatalf("%s: status %d error %q %s", id, s.Status, s.Error, s.ErrorDetail)
 		}
 	}
-	if len(seen) != 2 || seen[0].auth == seen[1].auth {
+	seen := calls()
+	if len(seen) != 2 || seen[0].auth() == seen[1].auth() {
 		t.Fatalf("want 2 requests with different signatures (the request id is signed), got %+v", seen)
 	}
 	for _, g := range seen {
-		if !strings.Contains(g.auth, "Credential=AKIDEXAMPLE/20150830/eu-west-1/lambda/aws4_request") ||
-			!strings.Contains(g.auth, "x-request-id") || g.date != "20150830T123600Z" {
-			t.Errorf("request %s: Authorization %q, X-Amz-Date %q", g.id, g.auth, g.date)
+		id := g.req.Header.Get("X-Request-Id")
+		if !strings.Contains(g.auth(), "Credential=AKIDEXAMPLE/20150830/eu-west-1/lambda/aws4_request") ||
+			!strings.Contains(g.auth(), "x-request-id") || g.req.Header.Get("X-Amz-Date") != "20150830T123600Z" {
+			t.Errorf("request %s: Authorization %q, X-Amz-Date %q", id, g.auth(), g.req.Header.Get("X-Amz-Date"))
 		}
-		for _, b := range [][]byte{g.body, []byte(`{"sku":43}`)} {
-			req, err := http.NewRequest(g.method, srv.URL+g.path, bytes.NewReader(b))
+		for _, b := range [][]byte{[]byte(g.body), []byte(`{"sku":43}`)} {
+			req, err := http.NewRequest(g.req.Method, srv.URL+g.req.URL.RequestURI(), bytes.NewReader(b))
 			if err != nil {
 				t.Fatal(err)
 			}
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Request-Id", g.id)
+			req.Header.Set("X-Request-Id", id)
 			if err := signer.Sign(context.Background(), req, b); err != nil {
 				t.Fatal(err)
 			}
-			same := req.Header.Get("Authorization") == g.auth
+			same := req.Header.Get("Authorization") == g.auth()
 			if want := bytes.Equal(b, body); same != want {
-				t.Errorf("request %s, body %s: signature matches = %v, want %v", g.id, b, same, want)
+				t.Errorf("request %s, body %s: signature matches = %v, want %v", id, b, same, want)
 			}
 		}
+	}
+}
+
+// recorded is one request a recordServer received, with its body.
+type recorded struct {
+	req  *http.Request
+	body string
+}
+
+func (r recorded) auth() string { return r.req.Header.Get("Authorization") }
+
+// recordServer starts a loopback server that keeps every request and answers with
+// answer; calls returns what it received so far.
+func recordServer(t *testing.T, answer http.HandlerFunc) (srv *httptest.Server, calls func() []recorded) {
+	t.Helper()
+	var (
+		mu  sync.Mutex
+		got []recorded
+	)
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, recorded{req: r, body: string(b)})
+		mu.Unlock()
+		answer(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, func() []recorded {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]recorded(nil), got...)
 	}
 }
