@@ -47,7 +47,7 @@ type LambdaConfig struct {
 type LambdaInvoker struct {
 	cfg    LambdaConfig
 	client *lambda.Client
-	http   *awshttp.BuildableClient
+	hc     *awshttp.BuildableClient
 }
 
 // NewLambdaInvoker loads the SDK's default configuration (credentials are never
@@ -76,6 +76,9 @@ func NewLambdaInvoker(ctx context.Context, cfg LambdaConfig) (*LambdaInvoker, er
 	if awsCfg.Region == "" {
 		return nil, errors.New("lambda target: no region (set target.region or AWS_REGION)")
 	}
+	if err := checkCredentials(ctx, &awsCfg, cfg.Endpoint); err != nil {
+		return nil, err
+	}
 	hc := awshttp.NewBuildableClient().WithTimeout(cfg.Timeout)
 	client := lambda.NewFromConfig(awsCfg, func(o *lambda.Options) {
 		o.Retryer = aws.NopRetryer{}
@@ -84,12 +87,35 @@ func NewLambdaInvoker(ctx context.Context, cfg LambdaConfig) (*LambdaInvoker, er
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 	})
-	return &LambdaInvoker{cfg: cfg, client: client, http: hc}, nil
+	return &LambdaInvoker{cfg: cfg, client: client, hc: hc}, nil
+}
+
+// credentialsTimeout bounds the search of the SDK's default chain (it may ask an
+// instance metadata endpoint that is not there).
+const credentialsTimeout = 10 * time.Second
+
+// checkCredentials makes a missing key fail before any load is sent. An emulator
+// (endpoint set) checks no signature: without credentials its calls go unsigned.
+func checkCredentials(ctx context.Context, awsCfg *aws.Config, endpoint string) error {
+	ctx, cancel := context.WithTimeout(ctx, credentialsTimeout)
+	defer cancel()
+	err := errors.New("none configured")
+	if awsCfg.Credentials != nil {
+		_, err = awsCfg.Credentials.Retrieve(ctx)
+	}
+	switch {
+	case err == nil:
+	case endpoint == "":
+		return fmt.Errorf("lambda target: no AWS credentials: %w", err)
+	default:
+		awsCfg.Credentials = aws.AnonymousCredentials{}
+	}
+	return nil
 }
 
 // Close releases idle connections.
 func (l *LambdaInvoker) Close() {
-	l.http.GetTransport().CloseIdleConnections()
+	l.hc.GetTransport().CloseIdleConnections()
 }
 
 // Invoke calls the function once and fills s like HTTPInvoker.Invoke: timings, Status

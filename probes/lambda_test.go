@@ -113,3 +113,26 @@ func TestLambdaInvokerFailures(t *testing.T) {
 		}
 	}
 }
+
+// TestLambdaInvokerCredentials: without credentials, AWS itself is refused before any
+// call, while an emulator endpoint is called unsigned.
+func TestLambdaInvokerCredentials(t *testing.T) {
+	fakeAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	_, err := probes.NewLambdaInvoker(context.Background(), probes.LambdaConfig{Function: "f", Region: "us-east-1"})
+	if err == nil || !strings.Contains(err.Error(), "no AWS credentials") {
+		t.Errorf("AWS without credentials: %v", err)
+	}
+	srv, calls := recordServer(t, func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "{}") })
+	inv, err := probes.NewLambdaInvoker(context.Background(), probes.LambdaConfig{Function: "f", Region: "us-east-1", Endpoint: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inv.Close()
+	s := &results.Sample{RequestID: "u"}
+	inv.Invoke(context.Background(), s)
+	if got := calls(); s.Error != "" || len(got) != 1 || got[0].auth() != "" {
+		t.Errorf("emulator without credentials: error %q (%s), calls %d", s.Error, s.ErrorDetail, len(got))
+	}
+}
