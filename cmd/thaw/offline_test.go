@@ -22,6 +22,10 @@ var offlineDir = filepath.Join("..", "..", "internal", "testfn", "offline")
 // under 1 s stays warm and a gap of 2.5 s or more comes back cold.
 const offlineIdleS = 1
 
+// offlineInitMS is the Node handler's init work per instance, as a real function has:
+// cold calls take it on top of serverless-offline's own start of the instance.
+const offlineInitMS = 150
+
 // offlineTruth is one line of the Node handler's own report.
 type offlineTruth struct {
 	RequestID string `json:"request_id"`
@@ -70,7 +74,8 @@ func startOffline(t *testing.T) (url, truth string) {
 		"offline", "start", "--host", "127.0.0.1", "--httpPort", port(addr), "--lambdaPort", port(lambdaAddr),
 		"--terminateIdleLambdaTime", fmt.Sprint(offlineIdleS))
 	cmd.Dir, cmd.Stdout, cmd.Stderr = offlineDir, logf, logf
-	cmd.Env = childEnv("THAW_FN_TRUTH="+truth, "SLS_TELEMETRY_DISABLED=1", "SLS_NOTIFICATIONS_MODE=off")
+	cmd.Env = childEnv("THAW_FN_TRUTH="+truth, fmt.Sprintf("THAW_FN_INIT_MS=%d", offlineInitMS),
+		"SLS_TELEMETRY_DISABLED=1", "SLS_NOTIFICATIONS_MODE=off")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,13 @@ const fs = require('node:fs');
 const instance = crypto.randomBytes(8).toString('hex');
 let count = 0;
 
+// Init work, as a real function has (loading SDKs, opening connections): THAW_FN_INIT_MS
+// milliseconds of blocking wait at module load, once per instance.
+const initMs = Number(process.env.THAW_FN_INIT_MS || 0);
+if (initMs > 0) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, initMs);
+}
+
 module.exports.hello = async (event) => {
   count += 1;
   const headers = event.headers || {};
