@@ -137,3 +137,26 @@ func TestPlatformKinds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlatformLogFile feeds any file to the platform probe's log reader: it must not
+// panic, and a verdict it gives has a non-negative init time and the log it read.
+func FuzzPlatformLogFile(f *testing.F) {
+	f.Add(emulatorLog, "run-1")
+	f.Add("START RequestId: a\nREPORT RequestId: a\tInit Duration: x ms\n", "a")
+	f.Add("REPORT RequestId:\nSTART RequestId:\nINIT START\n", "")
+	f.Fuzz(func(t *testing.T, log, id string) {
+		path := filepath.Join(t.TempDir(), "f.log")
+		if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		chain, err := probes.NewChain([]probes.Spec{{Name: "platform", Options: map[string]any{"log": path, "log_wait_ms": 0}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &results.Sample{RequestID: id, Status: 200}
+		chain.Classify(s)
+		if s.InitMS < 0 || (s.Class != results.Unknown && s.Evidence.Log == "") {
+			t.Errorf("class %s init %v log %q", s.Class, s.InitMS, s.Evidence.Log)
+		}
+	})
+}
