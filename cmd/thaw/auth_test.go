@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -40,7 +41,7 @@ phases:
 		}
 	}
 	for _, f := range []string{"samples.ndjson", "summary.json"} {
-		if b := readFile(t, dir, f); strings.Contains(b, "AKIDTHAWTEST") || strings.Contains(b, "Signature=") {
+		if b := readFile(t, filepath.Join(dir, f)); strings.Contains(b, "AKIDTHAWTEST") || strings.Contains(b, "Signature=") {
 			t.Errorf("%s holds the credentials or the signature", f)
 		}
 	}

@@ -157,13 +157,3 @@ func latencyLine(ss []results.Sample) string {
 	}
 	return fmt.Sprintf("first call %.2f ms, then %s ms", ss[0].LatencyMS, strings.Join(warm, ", "))
 }
-
-// readFile returns the text of dir/name.
-func readFile(t *testing.T, dir, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
