@@ -45,4 +45,5 @@ done
 
 rm -rf -- "$OUT"
 "$BIN" run scenarios/examples/lambda-rie.yaml --target "http://127.0.0.1:$PORT" --out "$OUT" --quiet
-echo "emulator log lines thaw joined: $(grep -c '^REPORT RequestId' "$RIE_LOG") REPORT, $(grep -c 'INIT REPORT' "$RIE_LOG") INIT REPORT"
+echo "emulator: $(grep -o 'INIT REPORT(durationMs: [0-9.]*' "$RIE_LOG" | head -1)"
+echo "thaw:     first sample $(head -1 "$OUT/samples.ndjson" | grep -o '"class":"[a-z]*"\|"decided_by":"[a-z]*"\|"init_ms":[0-9.]*' | tr '\n' ' ')"
