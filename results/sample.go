@@ -22,7 +22,6 @@ const (
 const (
 	KindCold          = "cold"
 	KindColdPrewarmed = "cold-prewarmed"
-	KindColdRestored  = "cold-restored" // restored from a snapshot (Lambda SnapStart)
 	KindWarm          = "warm"
 	KindWarmQueued    = "warm-queued"
 	// KindColdRestored is a cold start restored from a snapshot (Lambda SnapStart:

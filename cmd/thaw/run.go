@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -74,6 +75,7 @@ func loadScenario(path, target, pricingFile string, stderr io.Writer) (*scenario
 	if sc != nil {
 		problems = append(problems, thresholdProblems(sc)...)
 		problems = append(problems, pricingProblems(sc, pricingFile)...)
+		problems = append(problems, probeProblems(sc)...)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -112,6 +114,25 @@ func pricingProblems(sc *scenarios.Scenario, pricingFile string) []error {
 	for _, p := range cat.Check(*sc.Pricing) {
 		path := "pricing." + p.Field
 		out = append(out, &scenarios.FieldError{File: sc.File, Pos: sc.Pos(path), Path: path, Msg: p.Msg})
+	}
+	return out
+}
+
+// probeProblems builds each listed probe alone, so a bad option (`{platform: {log:
+// 3}}`) is reported with the entry's line and column before any load is sent. Unknown
+// and repeated names are the validator's to report.
+func probeProblems(sc *scenarios.Scenario) []error {
+	var out []error
+	for i, p := range sc.Probes {
+		if !slices.Contains(probes.Names(), p.Name) {
+			continue
+		}
+		if _, err := probes.NewChain(probeSpecs([]scenarios.ProbeSpec{p})); err != nil {
+			path := fmt.Sprintf("probes[%d]", i)
+			for _, e := range scenarios.Problems(err) {
+				out = append(out, &scenarios.FieldError{File: sc.File, Pos: sc.Pos(path), Path: path, Msg: e.Error()})
+			}
+		}
 	}
 	return out
 }
