@@ -126,8 +126,8 @@ func TestRIE(t *testing.T) {
 	}
 	t.Logf("RIE: cold init_ms %.2f (handler measured %.2f ms of init work)", samples[0].InitMS, truth[0].InitMS)
 	sum := readSummary(t, out)
-	if sum.Totals.Cold != 1 || sum.Totals.Warm != 5 || sum.Target == "" {
-		t.Errorf("summary: cold %d warm %d target %q; want 1, 5, lambda:function", sum.Totals.Cold, sum.Totals.Warm, sum.Target)
+	if want := "lambda:function at " + r.endpoint; sum.Totals.Cold != 1 || sum.Totals.Warm != 5 || sum.Target != want {
+		t.Errorf("summary: cold %d warm %d target %q; want 1, 5, %q", sum.Totals.Cold, sum.Totals.Warm, sum.Target, want)
 	}
 }
 
