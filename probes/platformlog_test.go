@@ -36,14 +36,7 @@ REPORT RequestId: run-3	Duration: 210.00 ms	Billed Duration: 210 ms	Memory Size:
 // TestPlatformLogFile joins samples to a log file by request id (thaw's own, or the one
 // AWS answered with) and checks the verdicts, init times and billed durations.
 func TestPlatformLogFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "rie.log")
-	if err := os.WriteFile(path, []byte(emulatorLog), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	chain, err := probes.NewChain([]probes.Spec{{Name: "platform", Options: map[string]any{"log": path, "log_wait_ms": 20}}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	chain := logChain(t, emulatorLog, 20)
 	tests := []struct {
 		id, awsID string
 		class     results.Class
@@ -145,18 +138,25 @@ func FuzzPlatformLogFile(f *testing.F) {
 	f.Add("START RequestId: a\nREPORT RequestId: a\tInit Duration: x ms\n", "a")
 	f.Add("REPORT RequestId:\nSTART RequestId:\nINIT START\n", "")
 	f.Fuzz(func(t *testing.T, log, id string) {
-		path := filepath.Join(t.TempDir(), "f.log")
-		if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		chain, err := probes.NewChain([]probes.Spec{{Name: "platform", Options: map[string]any{"log": path, "log_wait_ms": 0}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		chain := logChain(t, log, 0)
 		s := &results.Sample{RequestID: id, Status: 200}
 		chain.Classify(s)
 		if s.InitMS < 0 || (s.Class != results.Unknown && s.Evidence.Log == "") {
 			t.Errorf("class %s init %v log %q", s.Class, s.InitMS, s.Evidence.Log)
 		}
 	})
+}
+
+// logChain writes log to a file and returns a chain of the platform probe reading it.
+func logChain(t *testing.T, log string, waitMS int) *probes.Chain {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "platform.log")
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	chain, err := probes.NewChain([]probes.Spec{{Name: "platform", Options: map[string]any{"log": path, "log_wait_ms": waitMS}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chain
 }
