@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -58,9 +59,13 @@ func runBounded(cmd *exec.Cmd, timeout time.Duration) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
-// startOffline starts `sls offline` on loopback ports and returns its HTTP URL and
-// the handler's truth file; it is stopped at the end of the test.
-func startOffline(t *testing.T) (url, truth string) {
+// offline is a running serverless-offline: the function's HTTP API URL, its Lambda
+// Invoke API endpoint and the handler's truth file.
+type offline struct{ url, invoke, truth string }
+
+// startOffline starts `sls offline` on loopback ports; it is stopped at the end of the
+// test.
+func startOffline(t *testing.T) offline {
 	t.Helper()
 	dir := t.TempDir()
 	truth, logPath := filepath.Join(dir, "truth.ndjson"), filepath.Join(dir, "offline.log")
@@ -86,7 +91,7 @@ func startOffline(t *testing.T) (url, truth string) {
 		logf.Close()
 	})
 	waitListening(t, addr, 60*time.Second, logPath)
-	return "http://" + addr + "/hello", truth
+	return offline{url: "http://" + addr + "/hello", invoke: "http://" + lambdaAddr, truth: truth}
 }
 
 // offlineScenario is a 16-call idle sweep across the idle timeout (shuffled gaps
@@ -116,22 +121,67 @@ func TestServerlessOffline(t *testing.T) {
 		t.Skip("runs in the pass without the race detector")
 	}
 	npmCI(t)
+	fakeAWSEnv(t)
 	for _, probe := range []string{"marker", "latency"} {
 		t.Run(probe, func(t *testing.T) {
 			t.Parallel()
-			url, truthPath := startOffline(t)
+			o := startOffline(t)
 			out := filepath.Join(t.TempDir(), "run")
-			sc := writeScenario(t, fmt.Sprintf(offlineScenario, probe, url, probe))
+			sc := writeScenario(t, fmt.Sprintf(offlineScenario, probe, o.url, probe))
 			if code, stdout, stderr := runCLI(t, "run", sc, "--out", out, "--quiet", "--no-report"); code != exitOK {
 				t.Fatalf("thaw run: exit %d\n%s\n%s", code, stdout, stderr)
 			}
 			samples := readSamplesFile(t, out)
 			truth := map[string]offlineTruth{}
-			for _, tr := range readJSONLines[offlineTruth](t, truthPath) {
+			for _, tr := range readJSONLines[offlineTruth](t, o.truth) {
 				truth[tr.RequestID] = tr
 			}
 			checkOffline(t, probe, samples, truth)
 		})
+	}
+	t.Run("invoke-api", func(t *testing.T) {
+		t.Parallel()
+		testOfflineInvoke(t, startOffline(t))
+	})
+}
+
+// offlineInvokeScenario calls the function through serverless-offline's Lambda Invoke
+// API with the lambda target: gaps below and above the idle timeout. The marker reads
+// the proxy response's headers object in the payload.
+const offlineInvokeScenario = `
+version: 1
+name: offline-invoke
+target: {kind: lambda, function: thawfn-dev-hello, endpoint: %q, region: us-east-1, timeout: 10s}
+probes: [{marker: {cold_field: headers.X-Function-Cold, instance_field: headers.X-Function-Instance}}]
+phases:
+  - {name: sweep, idle: {intervals: [200ms, 2500ms], samples: 2}}
+`
+
+// testOfflineInvoke runs the lambda target against a second implementation of the
+// Invoke API. serverless-offline does not take thaw's request id, so samples and the
+// handler's lines (one call at a time) are compared in order.
+func testOfflineInvoke(t *testing.T, o offline) {
+	out := filepath.Join(t.TempDir(), "run")
+	sc := writeScenario(t, fmt.Sprintf(offlineInvokeScenario, o.invoke))
+	if code, stdout, stderr := runCLI(t, "run", sc, "--out", out, "--quiet", "--no-report"); code != exitOK {
+		t.Fatalf("thaw run: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	samples := readSamplesFile(t, out)
+	slices.SortFunc(samples, func(a, b results.Sample) int { return int(a.Seq - b.Seq) })
+	truth := readJSONLines[offlineTruth](t, o.truth)
+	if len(samples) != 4 || len(truth) != 4 {
+		t.Fatalf("%d samples, %d handler lines; want 4 and 4", len(samples), len(truth))
+	}
+	t.Logf("serverless-offline Invoke API: %s", latencyLine(samples))
+	for i, s := range samples {
+		want := results.Warm
+		if truth[i].Count == 1 {
+			want = results.Cold
+		}
+		if s.Error != "" || s.Class != want || s.Instance != truth[i].Instance || s.DecidedBy != "marker" {
+			t.Errorf("call %d: %s by %q on %q, error %q (%s); handler: count %d on %q", i, s.Class, s.DecidedBy,
+				s.Instance, s.Error, s.ErrorDetail, truth[i].Count, truth[i].Instance)
+		}
 	}
 }
 
