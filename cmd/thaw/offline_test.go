@@ -29,6 +29,7 @@ const offlineInitMS = 150
 
 // offlineTruth is one line of the Node handler's own report.
 type offlineTruth struct {
+	Function  string `json:"function"` // thawfn-dev-marker, -latency, -invoke
 	RequestID string `json:"request_id"`
 	Instance  string `json:"instance"`
 	Count     int    `json:"count"`
@@ -59,9 +60,21 @@ func runBounded(cmd *exec.Cmd, timeout time.Duration) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
-// offline is a running serverless-offline: the function's HTTP API URL, its Lambda
-// Invoke API endpoint and the handler's truth file.
-type offline struct{ url, invoke, truth string }
+// offline is a running serverless-offline: its HTTP API base URL, its Lambda Invoke
+// API endpoint and the handler's truth file.
+type offline struct{ base, invoke, truth string }
+
+// truthOf returns the handler's lines for one function, in the order it wrote them.
+func (o offline) truthOf(t *testing.T, fn string) []offlineTruth {
+	t.Helper()
+	var out []offlineTruth
+	for _, tr := range readJSONLines[offlineTruth](t, o.truth) {
+		if tr.Function == "thawfn-dev-"+fn {
+			out = append(out, tr)
+		}
+	}
+	return out
+}
 
 // startOffline starts `sls offline` on loopback ports; it is stopped at the end of the
 // test.
@@ -90,8 +103,10 @@ func startOffline(t *testing.T) offline {
 		_ = cmd.Wait()
 		logf.Close()
 	})
-	waitListening(t, addr, 60*time.Second, logPath)
-	return offline{url: "http://" + addr + "/hello", invoke: "http://" + lambdaAddr, truth: truth}
+	// serverless loads a great deal of JavaScript: on a loaded machine it takes a while
+	waitListening(t, addr, 3*time.Minute, logPath)
+	waitListening(t, lambdaAddr, time.Minute, logPath)
+	return offline{base: "http://" + addr, invoke: "http://" + lambdaAddr, truth: truth}
 }
 
 // offlineScenario is a 16-call idle sweep across the idle timeout (shuffled gaps
@@ -122,26 +137,25 @@ func TestServerlessOffline(t *testing.T) {
 	}
 	npmCI(t)
 	fakeAWSEnv(t)
+	o := startOffline(t) // one process; each run calls a function of its own
 	for _, probe := range []string{"marker", "latency"} {
 		t.Run(probe, func(t *testing.T) {
 			t.Parallel()
-			o := startOffline(t)
 			out := filepath.Join(t.TempDir(), "run")
-			sc := writeScenario(t, fmt.Sprintf(offlineScenario, probe, o.url, probe))
+			sc := writeScenario(t, fmt.Sprintf(offlineScenario, probe, o.base+"/"+probe, probe))
 			if code, stdout, stderr := runCLI(t, "run", sc, "--out", out, "--quiet", "--no-report"); code != exitOK {
 				t.Fatalf("thaw run: exit %d\n%s\n%s", code, stdout, stderr)
 			}
-			samples := readSamplesFile(t, out)
 			truth := map[string]offlineTruth{}
-			for _, tr := range readJSONLines[offlineTruth](t, o.truth) {
+			for _, tr := range o.truthOf(t, probe) {
 				truth[tr.RequestID] = tr
 			}
-			checkOffline(t, probe, samples, truth)
+			checkOffline(t, probe, readSamplesFile(t, out), truth)
 		})
 	}
 	t.Run("invoke-api", func(t *testing.T) {
 		t.Parallel()
-		testOfflineInvoke(t, startOffline(t))
+		testOfflineInvoke(t, o)
 	})
 }
 
@@ -151,7 +165,7 @@ func TestServerlessOffline(t *testing.T) {
 const offlineInvokeScenario = `
 version: 1
 name: offline-invoke
-target: {kind: lambda, function: thawfn-dev-hello, endpoint: %q, region: us-east-1, timeout: 10s}
+target: {kind: lambda, function: thawfn-dev-invoke, endpoint: %q, region: us-east-1, timeout: 10s}
 probes: [{marker: {cold_field: headers.X-Function-Cold, instance_field: headers.X-Function-Instance}}]
 phases:
   - {name: sweep, idle: {intervals: [200ms, 2500ms], samples: 2}}
@@ -168,7 +182,7 @@ func testOfflineInvoke(t *testing.T, o offline) {
 	}
 	samples := readSamplesFile(t, out)
 	slices.SortFunc(samples, func(a, b results.Sample) int { return int(a.Seq - b.Seq) })
-	truth := readJSONLines[offlineTruth](t, o.truth)
+	truth := o.truthOf(t, "invoke")
 	if len(samples) != 4 || len(truth) != 4 {
 		t.Fatalf("%d samples, %d handler lines; want 4 and 4", len(samples), len(truth))
 	}

@@ -2,7 +2,8 @@
 // long as the Lambda instance (a worker thread of serverless-offline), so the instance
 // id and the invocation count are the function's own truth about cold starts. Every
 // invocation answers with the X-Function-* marker headers and, when THAW_FN_TRUTH is
-// set, appends one JSON line to that file: thaw's request id, instance, count.
+// set, appends one JSON line to that file: the function, thaw's request id, instance,
+// count.
 'use strict';
 
 const crypto = require('node:crypto');
@@ -18,13 +19,14 @@ if (initMs > 0) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, initMs);
 }
 
-module.exports.hello = async (event) => {
+module.exports.hello = async (event, context) => {
   count += 1;
-  const headers = event.headers || {};
+  const headers = (event && event.headers) || {};
   const requestId = headers['x-request-id'] || headers['X-Request-Id'] || '';
   if (process.env.THAW_FN_TRUTH) {
-    fs.appendFileSync(process.env.THAW_FN_TRUTH,
-      JSON.stringify({ request_id: requestId, instance, count }) + '\n');
+    fs.appendFileSync(process.env.THAW_FN_TRUTH, JSON.stringify({
+      function: context.functionName, request_id: requestId, instance, count,
+    }) + '\n');
   }
   return {
     statusCode: 200,
