@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/thaw
 PKGS    := ./...
 
-.PHONY: help build test test-deps test-short lint demo bench accuracy clean
+.PHONY: help build test test-deps test-short lint demo bench accuracy rie clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -23,8 +23,9 @@ test: lint test-deps ## lint, then every test, then the race detector over the c
 	$(GO) test -count=1 -timeout 12m $(PKGS)
 	$(GO) test -race -short -count=1 -timeout 12m $(RACE_PKGS)
 
-test-deps: ## install what the tests need that Go does not bring (headless Chromium)
+test-deps: ## install what the tests need that Go does not bring (headless Chromium, serverless-offline)
 	./scripts/install-chromium.sh
+	./scripts/install-offline.sh
 
 test-short: ## quick tests only
 	$(GO) test -short -count=1 $(PKGS)
@@ -37,6 +38,9 @@ bench: build ## benchmarks and scripted runs that print figures
 
 accuracy: build ## classifier and keep-alive accuracy against the emulator's ground truth
 	./scripts/accuracy.sh
+
+rie: build ## run scenarios/examples/lambda-rie.yaml against the AWS Lambda Runtime Interface Emulator
+	./scripts/rie.sh
 
 clean: ## remove build output
 	rm -rf bin

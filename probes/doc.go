@@ -1,5 +1,6 @@
 // Package probes talks to a function and judges every answer: Invokers send the
-// requests (HTTP with httptrace, see http.go) and a Chain of classifiers decides
+// requests (HTTPInvoker with httptrace, optionally signed by a Signer such as SigV4;
+// LambdaInvoker through the AWS Lambda Invoke API) and a Chain of classifiers decides
 // whether each invocation hit a cold or a warm instance, with the evidence kept on the
 // sample so that `thaw report --reclassify` can judge an old run again (Reclassify).
 //
@@ -16,7 +17,8 @@
 //	          count of 1; sub-kinds from the prewarmed flag,    prewarmed,queued}_{header,field},
 //	          time since init and queued time                   prewarm_margin_ms, queued_min_ms
 //	instance  first sight of an instance id is cold            header, field, regex (one capture group)
-//	platform  what the platform reports (below)                log_header, duration_header
+//	platform  what the platform reports (below)                log_header, duration_header,
+//	                                                           log (a log file), log_wait_ms
 //	latency   server time alone: a two-component Student-t     min_samples, window, refit, min_bic_gain,
 //	          mixture on log server time fitted by EM, gated    min_separation, min_ratio, min_cold,
 //	          by the idle gap; abstains when not bimodal        min_weight
@@ -36,6 +38,8 @@
 //     an initialisation too. The Lambda runtime interface emulator writes `INIT START(type:
 //     on-demand, phase: init|invoke)` and `INIT REPORT(...)`, and its REPORT Init
 //     Duration is wrong (0.02–0.11 ms), so the INIT REPORT figure wins. ParseLambdaLog.
+//     The emulator returns no log tail: with `platform: {log: FILE}` the probe reads its
+//     output (or a CloudWatch Logs export) and joins the lines to samples by request id.
 //   - OpenFaaS: X-Duration-Seconds, the function's duration; no cold signal.
 //   - AWS Lambda behind API Gateway or a function URL, Google Cloud Run and Cloud
 //     Functions, Azure Functions, Cloudflare Workers, Knative, Fission, OpenWhisk web

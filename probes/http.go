@@ -57,6 +57,9 @@ type HTTPConfig struct {
 	KeepHeaders        []string // response headers kept as evidence, besides DefaultEvidenceHeaders
 	BodyPrefixBytes    int      // default 512; negative keeps none
 	InsecureSkipVerify bool
+
+	// Sign, when set, signs every request after its headers are set (SigV4.Sign).
+	Sign Signer
 }
 
 // HTTPInvoker sends invocations over HTTP and measures each step with
@@ -176,6 +179,11 @@ func (h *HTTPInvoker) newRequest(ctx context.Context, requestID string) (*http.R
 	}
 	if req.Header.Get("User-Agent") == "" {
 		req.Header.Set("User-Agent", "thaw")
+	}
+	if h.cfg.Sign != nil {
+		if err := h.cfg.Sign(ctx, req, h.cfg.Body); err != nil {
+			return nil, err
+		}
 	}
 	return req, nil
 }

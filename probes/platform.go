@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -16,15 +17,24 @@ import (
 //     them means warm. InitMS, BilledMS, MaxMemoryMB and PlatformDurMS are filled.
 //   - OpenFaaS X-Duration-Seconds: the function's duration (PlatformDurMS); no cold
 //     signal, so it abstains.
+//   - A log file (option `log: FILE`, with `log_wait_ms`): the Lambda Runtime Interface
+//     Emulator's output or a CloudWatch Logs export, joined to samples by request id
+//     (Sample.RequestID, or the X-Amzn-Requestid AWS answered with).
 type platform struct {
 	logHeaders, durHeaders []string
+	file                   *lambdaLogFile
 }
 
 func newPlatform(o *opts) (probe, error) {
-	return &platform{
+	p := &platform{
 		logHeaders: o.strs("log_header", []string{"X-Amz-Log-Result"}),
 		durHeaders: o.strs("duration_header", []string{"X-Duration-Seconds"}),
-	}, nil
+	}
+	wait := o.num("log_wait_ms", float64(DefaultLogWait/time.Millisecond), 0)
+	if path := o.str("log", ""); path != "" {
+		p.file = newLambdaLogFile(path, time.Duration(wait*float64(time.Millisecond)))
+	}
+	return p, nil
 }
 
 func (p *platform) log(s *results.Sample) (string, string) {
@@ -37,6 +47,13 @@ func (p *platform) log(s *results.Sample) (string, string) {
 	}
 	if s.Evidence != nil && s.Evidence.Log != "" {
 		return s.Evidence.Log, ""
+	}
+	if p.file != nil {
+		ids := []string{s.RequestID}
+		if id, _, ok := headerValue(s, []string{"X-Amzn-Requestid"}); ok && id != s.RequestID {
+			ids = append(ids, id)
+		}
+		return p.file.lookup(ids)
 	}
 	return "", ""
 }
@@ -65,6 +82,9 @@ func (p *platform) judge(s *results.Sample) verdict {
 		v.PlatformDurMS = l.DurationMS
 	}
 	switch {
+	case l.HasRestore && !l.HasInitDuration:
+		v.Class, v.Kind, v.Confidence = results.Cold, results.KindColdRestored, 1
+		v.Reason = fmt.Sprintf("Lambda REPORT line shows a SnapStart restore (%.2f ms)", l.RestoreMS)
 	case l.Cold():
 		v.Class, v.Kind, v.Confidence = results.Cold, results.KindCold, 1
 		v.Reason = fmt.Sprintf("Lambda log shows init (init %.2f ms, INIT START %v phase %q)", l.InitMS(), l.InitStart, l.InitPhase)
@@ -75,4 +95,15 @@ func (p *platform) judge(s *results.Sample) verdict {
 		v.Reason = "abstain: Lambda log tail has no REPORT or INIT line"
 	}
 	return v
+}
+
+// learn is part of the whole-run pass; the platform probe needs nothing from it.
+func (p *platform) learn(*results.Sample) {}
+
+// freeze starts the judging of a finished run: its log file is complete, so a sample
+// missing from it is not waited for.
+func (p *platform) freeze() {
+	if p.file != nil {
+		p.file.wait = 0
+	}
 }

@@ -40,6 +40,7 @@ const (
 	ErrStatus4xx = "status_4xx"
 	ErrStatus5xx = "status_5xx"
 	ErrThrottled = "throttled" // 429, or a platform's throttling error
+	ErrFunction  = "function"  // the function itself failed (Lambda X-Amz-Function-Error)
 	ErrCanceled  = "canceled"  // the run was interrupted while the request was in flight
 	ErrOther     = "other"
 )

@@ -13,16 +13,20 @@ func Load(path string) (*Scenario, error) { return LoadTarget(path, "") }
 
 // LoadTarget is Load with the target URL replaced by url when url is not empty (`thaw
 // run --target URL`): the url written in the file is then ignored, so an unset
-// ${TARGET_URL} in it is not a problem, and the new url is validated instead.
+// ${TARGET_URL} in it is not a problem, and the new url is validated instead. For a
+// lambda target, url replaces target.endpoint.
 func LoadTarget(path, url string) (*Scenario, error) {
 	sc, err := Parse(path)
 	problems := Problems(err)
-	if url != "" {
-		problems = dropPath(problems, "target.url")
-		if sc != nil {
+	if url != "" && sc != nil {
+		field := "target.url"
+		if sc.Target.Kind == LambdaKind {
+			field, sc.Target.Endpoint = "target.endpoint", url // the Invoke API of an emulator
+		} else {
 			sc.Target.URL = url
-			delete(sc.decodeFailed, "target.url")
 		}
+		delete(sc.decodeFailed, field)
+		problems = dropPath(problems, field)
 	}
 	if sc != nil {
 		problems = append(problems, Problems(sc.Validate())...)

@@ -25,6 +25,9 @@ const (
 	MaxFileBytes = 1 << 20
 )
 
+// LambdaKind is the target kind that calls the AWS Lambda Invoke API.
+const LambdaKind = "lambda"
+
 // DefaultProbes is the probe chain used when a scenario has no `probes:`; the order is
 // precedence.
 var DefaultProbes = []string{"marker", "instance", "platform", "latency"}

@@ -251,3 +251,20 @@ func TestLoadTargetOverridesURL(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadTargetLambdaEndpoint: for a lambda target, --target replaces the emulator
+// endpoint (so its unset ${VAR} is no problem), never the url.
+func TestLoadTargetLambdaEndpoint(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.yaml")
+	src := "version: 1\nname: s\ntarget: {kind: lambda, function: f, region: r, endpoint: '${THAW_TEST_UNSET_EP}'}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scenarios.LoadTarget(path, ""); err == nil || !strings.Contains(err.Error(), "target.endpoint: environment variable THAW_TEST_UNSET_EP is not set") {
+		t.Errorf("without --target: %v", err)
+	}
+	sc, err := scenarios.LoadTarget(path, "http://127.0.0.1:9001")
+	if err != nil || sc.Target.Endpoint != "http://127.0.0.1:9001" || sc.Target.URL != "" {
+		t.Errorf("with --target: %v, endpoint %q url %q", err, sc.Target.Endpoint, sc.Target.URL)
+	}
+}

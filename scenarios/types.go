@@ -32,8 +32,8 @@ type Scenario struct {
 
 // Target is what every invocation is sent to.
 type Target struct {
-	Kind            string            `yaml:"kind,omitempty" json:"kind,omitempty"` // http (default); lambda later
-	URL             string            `yaml:"url" json:"url"`
+	Kind            string            `yaml:"kind,omitempty" json:"kind,omitempty"`     // http (default) or lambda
+	URL             string            `yaml:"url,omitempty" json:"url,omitempty"`       // kind http
 	Method          string            `yaml:"method,omitempty" json:"method,omitempty"` // default GET
 	Headers         map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
 	Body            string            `yaml:"body,omitempty" json:"body,omitempty"`
@@ -43,6 +43,29 @@ type Target struct {
 	KeepHeaders     []string          `yaml:"keep_headers,omitempty" json:"keep_headers,omitempty"`           // response headers kept as evidence, besides the defaults
 	BodyPrefixBytes int               `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512; -1 keeps none
 	Insecure        bool              `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
+	Auth            *Auth             `yaml:"auth,omitempty" json:"auth,omitempty"` // kind http: request signing
+
+	// Kind lambda: the AWS Lambda Invoke API. Credentials come from the AWS SDK's
+	// default chain (environment, shared files, roles) and are never stored.
+	Function  string `yaml:"function,omitempty" json:"function,omitempty"`   // name or ARN
+	Qualifier string `yaml:"qualifier,omitempty" json:"qualifier,omitempty"` // version or alias
+	Region    string `yaml:"region,omitempty" json:"region,omitempty"`       // default: the SDK's (AWS_REGION)
+	Payload   string `yaml:"payload,omitempty" json:"payload,omitempty"`     // JSON event, default {}
+	LogTail   bool   `yaml:"log_tail,omitempty" json:"log_tail,omitempty"`   // LogType: Tail, for the platform probe
+	Endpoint  string `yaml:"endpoint,omitempty" json:"endpoint,omitempty"`   // e.g. the runtime interface emulator
+}
+
+// Auth signs every request of an http target.
+type Auth struct {
+	SigV4 *SigV4Auth `yaml:"sigv4,omitempty" json:"sigv4,omitempty"`
+}
+
+// SigV4Auth signs requests with AWS Signature Version 4 (IAM-authorised Lambda
+// function URLs, API Gateway with IAM auth), with credentials from the AWS SDK's
+// default chain.
+type SigV4Auth struct {
+	Service string `yaml:"service" json:"service"` // e.g. lambda
+	Region  string `yaml:"region" json:"region"`
 }
 
 // ProbeSpec is one entry of `probes:`: a name (`marker`) or a name with options

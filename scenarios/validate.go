@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -72,21 +73,60 @@ func (v *validator) scenario() {
 
 func (v *validator) target() {
 	t := v.sc.Target
-	v.check(t.Kind == DefaultKind, "target.kind", "must be http (got %q)", t.Kind)
+	switch t.Kind {
+	case DefaultKind:
+		v.httpTarget(t)
+	case LambdaKind:
+		v.lambdaTarget(t)
+	default:
+		v.check(false, "target.kind", "must be http or lambda (got %q)", t.Kind)
+	}
+	v.check(t.Timeout > 0, "target.timeout", "must be > 0")
+	v.check(t.BodyPrefixBytes >= -1, "target.body_prefix_bytes", "must be >= 0, or -1 to keep no body")
+}
+
+func (v *validator) httpTarget(t Target) {
 	v.check(t.URL != "", "target.url", "is required")
 	if t.URL != "" {
-		u, err := url.Parse(t.URL)
-		ok := err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 		// the value is not echoed: a URL may carry a token
-		v.check(ok, "target.url", "must be an http:// or https:// URL with a host")
+		v.check(httpURL(t.URL), "target.url", "must be an http:// or https:// URL with a host")
 	}
 	v.check(httpMethod.MatchString(t.Method), "target.method", "must be an upper-case HTTP method (got %q)", t.Method)
-	v.check(t.Timeout > 0, "target.timeout", "must be > 0")
 	v.check(t.Connection == "reuse" || t.Connection == "fresh", "target.connection", "must be reuse or fresh (got %q)", t.Connection)
-	v.check(t.BodyPrefixBytes >= -1, "target.body_prefix_bytes", "must be >= 0, or -1 to keep no body")
 	for _, name := range sortedKeys(t.Headers) {
 		v.check(validHeaderName(name), "target.headers."+name, "is not a valid header name")
 	}
+	lambdaOnly := []struct {
+		field string
+		set   bool
+	}{{"function", t.Function != ""}, {"qualifier", t.Qualifier != ""}, {"region", t.Region != ""},
+		{"payload", t.Payload != ""}, {"log_tail", t.LogTail}, {"endpoint", t.Endpoint != ""}}
+	for _, f := range lambdaOnly {
+		v.check(!f.set, "target."+f.field, "is only for kind lambda")
+	}
+	if t.Auth != nil {
+		s := t.Auth.SigV4
+		v.check(s != nil, "target.auth", "needs sigv4")
+		if s != nil {
+			v.check(s.Service != "", "target.auth.sigv4.service", "is required (e.g. lambda)")
+			v.check(s.Region != "", "target.auth.sigv4.region", "is required (e.g. eu-west-1)")
+		}
+	}
+}
+
+func (v *validator) lambdaTarget(t Target) {
+	v.check(t.Function != "", "target.function", "is required for kind lambda")
+	v.check(t.URL == "", "target.url", "is not used by kind lambda (name the function; endpoint: for an emulator)")
+	v.check(t.Endpoint == "" || httpURL(t.Endpoint), "target.endpoint", "must be an http:// or https:// URL with a host")
+	v.check(t.Payload == "" || json.Valid([]byte(t.Payload)), "target.payload", "must be JSON")
+	v.check(t.Body == "", "target.body", "is not used by kind lambda (use payload)")
+	v.check(len(t.Headers) == 0, "target.headers", "are not used by kind lambda")
+	v.check(t.Auth == nil, "target.auth", "is not used by kind lambda (the SDK signs its calls)")
+}
+
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func validHeaderName(name string) bool {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
 	"time"
 
@@ -54,7 +55,7 @@ unreachable or interrupted; what was measured is still written).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.target, "target", "", "target URL (overrides the scenario's target.url)")
+	f.StringVar(&o.target, "target", "", "target URL (overrides the scenario's target.url; for a lambda target, its endpoint)")
 	f.StringVar(&o.out, "out", "", "run directory (default results/<scenario>-<UTC time>)")
 	f.BoolVarP(&o.quiet, "quiet", "q", false, "no live progress line")
 	f.Float64Var(&o.timeScale, "time-scale", 1, "divide every scenario duration by this factor (to match thaw emulate's --time-scale)")
@@ -74,6 +75,7 @@ func loadScenario(path, target, pricingFile string, stderr io.Writer) (*scenario
 	if sc != nil {
 		problems = append(problems, thresholdProblems(sc)...)
 		problems = append(problems, pricingProblems(sc, pricingFile)...)
+		problems = append(problems, probeProblems(sc)...)
 	}
 	if len(problems) > 0 {
 		for _, p := range problems {
@@ -116,6 +118,25 @@ func pricingProblems(sc *scenarios.Scenario, pricingFile string) []error {
 	return out
 }
 
+// probeProblems builds each listed probe alone, so a bad option (`{platform: {log:
+// 3}}`) is reported with the entry's line and column before any load is sent. Unknown
+// and repeated names are the validator's to report.
+func probeProblems(sc *scenarios.Scenario) []error {
+	var out []error
+	for i, p := range sc.Probes {
+		if !slices.Contains(probes.Names(), p.Name) {
+			continue
+		}
+		if _, err := probes.NewChain(probeSpecs([]scenarios.ProbeSpec{p})); err != nil {
+			path := fmt.Sprintf("probes[%d]", i)
+			for _, e := range scenarios.Problems(err) {
+				out = append(out, &scenarios.FieldError{File: sc.File, Pos: sc.Pos(path), Path: path, Msg: e.Error()})
+			}
+		}
+	}
+	return out
+}
+
 // runScenario runs sc and writes the run directory. It returns an exitError for
 // failed thresholds (1) and aborted runs (3).
 func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
@@ -132,7 +153,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// Headers the probes' options name are kept as evidence without the user listing
 	// them again in keep_headers.
 	sc.Target.KeepHeaders = append(sc.Target.KeepHeaders, chain.EvidenceHeaders()...)
-	inv, err := newInvoker(sc.Target)
+	inv, err := newInvoker(ctx, sc.Target)
 	if err != nil {
 		return usageErr(err)
 	}
@@ -172,7 +193,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		runErr = err
 	}
 
-	sum, err := rec.summary(sc.Name, probes.RedactURL(sc.Target.URL), started, ended)
+	sum, err := rec.summary(sc.Name, targetLabel(sc.Target), started, ended)
 	if err != nil {
 		return abortErr(err)
 	}
@@ -209,14 +230,36 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	return nil
 }
 
-// newInvoker builds the invoker for the target's kind.
-func newInvoker(t scenarios.Target) (*probes.HTTPInvoker, error) {
+// invoker is what run needs of a target: send invocations, then let go of
+// connections.
+type invoker interface {
+	scenarios.Invoker
+	Close()
+}
+
+// newInvoker builds the invoker for the target's kind: HTTP (optionally SigV4-signed)
+// or the AWS Lambda Invoke API.
+func newInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
 	switch t.Kind {
-	case "", "http":
-	default:
-		return nil, fmt.Errorf("target kind %q is not supported yet (want http)", t.Kind)
+	case "", scenarios.DefaultKind:
+		return newHTTPInvoker(ctx, t)
+	case scenarios.LambdaKind:
+		return probes.NewLambdaInvoker(ctx, probes.LambdaConfig{
+			Function:        t.Function,
+			Qualifier:       t.Qualifier,
+			Region:          t.Region,
+			Endpoint:        t.Endpoint,
+			Payload:         []byte(t.Payload),
+			LogTail:         t.LogTail,
+			Timeout:         t.Timeout.D(),
+			BodyPrefixBytes: t.BodyPrefixBytes,
+		})
 	}
-	return probes.NewHTTPInvoker(probes.HTTPConfig{
+	return nil, fmt.Errorf("target kind %q is not supported (want http or lambda)", t.Kind)
+}
+
+func newHTTPInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
+	cfg := probes.HTTPConfig{
 		URL:                t.URL,
 		Method:             t.Method,
 		Headers:            t.Headers,
@@ -227,7 +270,31 @@ func newInvoker(t scenarios.Target) (*probes.HTTPInvoker, error) {
 		KeepHeaders:        t.KeepHeaders,
 		BodyPrefixBytes:    t.BodyPrefixBytes,
 		InsecureSkipVerify: t.Insecure,
-	})
+	}
+	if t.Auth != nil && t.Auth.SigV4 != nil {
+		s, err := probes.NewSigV4(ctx, t.Auth.SigV4.Service, t.Auth.SigV4.Region)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Sign = s.Sign
+	}
+	return probes.NewHTTPInvoker(cfg)
+}
+
+// targetLabel names the target in results files: the URL without credentials or
+// query, or lambda:FUNCTION[:QUALIFIER] (at the emulator's endpoint, if any).
+func targetLabel(t scenarios.Target) string {
+	if t.Kind != scenarios.LambdaKind {
+		return probes.RedactURL(t.URL)
+	}
+	label := "lambda:" + t.Function
+	if t.Qualifier != "" {
+		label += ":" + t.Qualifier
+	}
+	if t.Endpoint != "" {
+		label += " at " + probes.RedactURL(t.Endpoint)
+	}
+	return label
 }
 
 // probeSpecs converts the scenario's probe list to the probes package's form.
