@@ -41,12 +41,12 @@ func (g *group) has(s slot) bool { return g.have&(1<<s) != 0 }
 
 // assembler groups points into requests with bounded memory (see package doc).
 type assembler struct {
-	window        int
-	open          map[string]*group
-	byRID         map[string]*group
-	queue         []*group
-	head          int
-	pending       map[string]verdict // verdicts whose request has not been seen yet
+	window       int
+	open         map[string]*group
+	byRID        map[string]*group
+	queue        []*group
+	head         int
+	pending      map[string]verdict // verdicts whose request has not been seen yet
 	pendingOrder []string
 	emit         func(*group) error
 	bad          func(*LineError) error
