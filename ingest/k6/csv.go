@@ -158,7 +158,8 @@ func pairs(s string) map[string]string {
 func parseCSVTime(s string) (time.Time, error) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		return time.Parse(time.RFC3339Nano, s)
+		t, err := time.Parse(time.RFC3339Nano, s)
+		return t.UTC(), err
 	}
 	switch {
 	case n < 0:

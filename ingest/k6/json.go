@@ -141,7 +141,7 @@ func parseJSONLine(b []byte) (*point, error) {
 	tags, meta := l.Data.Tags, l.Data.Metadata
 	return &point{
 		metric: l.Metric,
-		time:   t,
+		time:   t.UTC(),
 		value:  *l.Data.Value,
 		key:    l.Data.Time + "\x00" + string(tags) + "\x00" + string(meta),
 		decode: func() (map[string]string, map[string]string, error) {
