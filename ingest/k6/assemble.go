@@ -126,15 +126,22 @@ func (a *assembler) start(p *point) (*group, error) {
 
 // oldest is the earliest-started group still open.
 func (a *assembler) oldest() *group {
-	for a.queue[a.head].done {
+	a.trim()
+	return a.queue[a.head]
+}
+
+// trim drops finished groups from the front of the queue, so that memory holds only
+// the requests still open (and those behind an older open one).
+func (a *assembler) trim() {
+	for a.head < len(a.queue) && a.queue[a.head].done {
 		a.queue[a.head] = nil
 		a.head++
 	}
 	if a.head > 1024 && a.head > len(a.queue)/2 {
-		a.queue = append(a.queue[:0], a.queue[a.head:]...)
-		a.head = 0
+		n := copy(a.queue, a.queue[a.head:])
+		clear(a.queue[n:])
+		a.queue, a.head = a.queue[:n], 0
 	}
-	return a.queue[a.head]
 }
 
 // addVerdict joins a thaw.js verdict point to its request through the request id.
@@ -181,6 +188,7 @@ func (a *assembler) finish(g *group) error {
 	if g.rid != "" && a.byRID[g.rid] == g {
 		delete(a.byRID, g.rid)
 	}
+	a.trim()
 	if g.bad {
 		return nil
 	}
@@ -199,11 +207,13 @@ func (a *assembler) finish(g *group) error {
 
 // flush emits every group still open, oldest first (end of input).
 func (a *assembler) flush() error {
-	for _, g := range a.queue[a.head:] {
-		if err := a.finish(g); err != nil {
+	for {
+		a.trim()
+		if a.head >= len(a.queue) {
+			return nil
+		}
+		if err := a.finish(a.queue[a.head]); err != nil {
 			return err
 		}
 	}
-	a.queue, a.head = nil, 0
-	return nil
 }

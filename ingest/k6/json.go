@@ -64,11 +64,6 @@ func (lr *lineReader) next() (b []byte, tooLong bool, err error) {
 	}
 }
 
-var (
-	httpMark    = []byte(`"http_req`)
-	verdictMark = []byte(`"` + MetricVerdict + `"`)
-)
-
 // readJSON reads k6 NDJSON from r, calling fn for every kept point and bad for every
 // malformed line (bad's error stops the read).
 func readJSON(r io.Reader, file string, fn func(*point) error, bad func(*LineError) error) error {
@@ -107,43 +102,38 @@ func readJSON(r io.Reader, file string, fn func(*point) error, bad func(*LineErr
 }
 
 // parseJSONLine decodes one line; it returns nil and no error for lines to ignore.
-// Lines of other metrics are only checked to be JSON (cheaper than decoding them).
 func parseJSONLine(b []byte) (*point, error) {
-	if !bytes.Contains(b, httpMark) && !bytes.Contains(b, verdictMark) {
-		if !json.Valid(b) {
-			return nil, errors.New("not a JSON object")
+	var l fastLine
+	if !scanLine(b, &l) {
+		if err := slowLine(b, &l); err != nil {
+			return nil, err
 		}
-		return nil, nil
 	}
-	var l jsonLine
-	if err := json.Unmarshal(b, &l); err != nil {
-		return nil, fmt.Errorf("not a k6 JSON line: %w", err)
-	}
-	_, keep := slots[l.Metric]
-	keep = keep || l.Metric == MetricVerdict
+	name, keep := keptNames[string(l.metric)]
 	switch {
-	case l.Metric == "":
+	case len(l.metric) == 0:
 		return nil, errors.New(`field "metric": missing`)
-	case l.Type == "Metric":
-		// a declaration: nothing to keep
-		return nil, nil
-	case l.Type != "Point":
-		return nil, fmt.Errorf(`field "type": %q is neither "Metric" nor "Point"`, l.Type)
+	case string(l.typ) == "Metric":
+		return nil, nil // a declaration: nothing to keep
+	case string(l.typ) != "Point":
+		return nil, fmt.Errorf(`field "type": %q is neither "Metric" nor "Point"`, l.typ)
 	case !keep:
 		return nil, nil
-	case l.Data.Value == nil:
+	case !l.hasValue:
 		return nil, errors.New(`field "data.value": missing`)
 	}
-	t, err := time.Parse(time.RFC3339Nano, l.Data.Time)
+	t, err := time.Parse(time.RFC3339Nano, string(l.time))
 	if err != nil {
 		return nil, fmt.Errorf(`field "data.time": %w`, err)
 	}
-	tags, meta := l.Data.Tags, l.Data.Metadata
+	key := make([]byte, 0, len(l.time)+len(l.tags)+len(l.meta)+2)
+	key = append(append(append(append(append(key, l.time...), 0), l.tags...), 0), l.meta...)
+	tags, meta := l.tags, l.meta
 	return &point{
-		metric: l.Metric,
+		metric: name,
 		time:   t.UTC(),
-		value:  *l.Data.Value,
-		key:    l.Data.Time + "\x00" + string(tags) + "\x00" + string(meta),
+		value:  l.value,
+		key:    string(key),
 		decode: func() (map[string]string, map[string]string, error) {
 			tm, err := rawStrings(tags, "data.tags")
 			if err != nil {
@@ -155,10 +145,37 @@ func parseJSONLine(b []byte) (*point, error) {
 	}, nil
 }
 
+// keptNames are the metrics the reader keeps, by name (interned).
+var keptNames = func() map[string]string {
+	m := map[string]string{MetricVerdict: MetricVerdict}
+	for name := range slots {
+		m[name] = name
+	}
+	return m
+}()
+
+// slowLine decodes a line scanLine did not take with encoding/json, which explains
+// what is wrong with a malformed one.
+func slowLine(b []byte, l *fastLine) error {
+	var j jsonLine
+	if err := json.Unmarshal(b, &j); err != nil {
+		return fmt.Errorf("not a k6 JSON line: %w", err)
+	}
+	*l = fastLine{metric: []byte(j.Metric), typ: []byte(j.Type), time: []byte(j.Data.Time),
+		tags: j.Data.Tags, meta: j.Data.Metadata}
+	if j.Data.Value != nil {
+		l.value, l.hasValue = *j.Data.Value, true
+	}
+	return nil
+}
+
 // rawStrings decodes a JSON object of strings (or null) into a map.
 func rawStrings(raw json.RawMessage, field string) (map[string]string, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
+	}
+	if m, ok := flatStrings(raw); ok {
+		return m, nil
 	}
 	var m map[string]string
 	if err := json.Unmarshal(raw, &m); err != nil {

@@ -56,7 +56,8 @@ var slots = map[string]slot{
 
 // point is one k6 data point of a metric the reader keeps. Tags and metadata are
 // decoded lazily: key identifies the (time, tags, metadata) series the point belongs
-// to, and decode is called once per request, on its first point.
+// to, and decode is called once per request, on its first point, and only while the
+// point is being added (it may read the reader's line buffer).
 type point struct {
 	metric string
 	time   time.Time

@@ -144,7 +144,7 @@ func TestMalformed(t *testing.T) {
 		bad     string
 		wantErr string
 	}{
-		{"not json", 3, `{"metric":"vus",`, "not a JSON object"},
+		{"not json", 3, `{"metric":"vus",`, "not a k6 JSON line: unexpected end of JSON input"},
 		{"bad time", 7, `{"metric":"http_reqs","type":"Point","data":{"time":"yesterday","value":1,"tags":null}}`, `field "data.time"`},
 		{"no value", 7, `{"metric":"http_reqs","type":"Point","data":{"time":"2026-11-30T11:00:00Z","tags":null}}`, `field "data.value": missing`},
 		{"bad type", 7, `{"metric":"http_reqs","type":"Sample","data":{}}`, `field "type"`},
