@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -91,13 +92,13 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 	if fileExists(filepath.Join(dir, results.SamplesFile)) {
 		return usageErr(fmt.Errorf("%s already holds a run; choose another --out", dir))
 	}
-	sum, st, err := ingestK6(file, dir, o, specs, cmd.ErrOrStderr())
+	sum, st, err := ingestK6(file, dir, o, cmd.ErrOrStderr())
 	if err != nil {
 		return usageErr(err)
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "ingested %d requests from %s (%s): %d judged by k6, %d by thaw's probes, %d lines skipped\n",
 		st.Requests, file, st.Format, st.Judged, st.Requests-st.Judged, st.Skipped)
-	pass, err := analyzeIngested(dir, sum, o.a)
+	sum, pass, err := analyzeIngested(dir, sum, specs, st.Judged < st.Requests, o.a)
 	if err != nil {
 		return abortErr(err)
 	}
@@ -111,20 +112,57 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 }
 
 // analyzeIngested runs the post-run analysis on an ingested run directory, as thaw
-// report does: keep-alive, cost, thresholds, summary.json and the report files. It is
-// the one place to switch to the whole-run analysis pass, which must keep the
-// verdicts whose decided_by is "k6" and judge the others with all of the run's data.
-func analyzeIngested(dir string, sum *results.Summary, a analysisOptions) (bool, error) {
-	return finishRun(dir, sum, a, true, "")
+// report --reclassify does: requests k6 gave no verdict are judged by specs with the
+// whole run's data (verdicts with decided_by "k6" are kept), then keep-alive, cost,
+// thresholds, summary.json and the report files. It is the one place to switch to the
+// whole-run analysis pass, which keeps verdicts decided_by "k6" and judges the rest.
+func analyzeIngested(dir string, sum *results.Summary, specs []probes.Spec, judge bool, a analysisOptions) (*results.Summary, bool, error) {
+	if judge {
+		var err error
+		if sum, err = judgeUnverdicted(dir, sum, specs); err != nil {
+			return nil, false, err
+		}
+	}
+	pass, err := finishRun(dir, sum, a, true, "")
+	return sum, pass, err
+}
+
+// judgeUnverdicted judges the samples of dir that have no k6 verdict with probes
+// (probes.Reclassify, over all of them at once), rewrites the samples file and
+// rebuilds the summary. It holds the run's samples in memory.
+func judgeUnverdicted(dir string, sum *results.Summary, specs []probes.Spec) (*results.Summary, error) {
+	samples, err := results.LoadSamples(dir)
+	if err != nil {
+		return nil, err
+	}
+	var rest []results.Sample
+	var at []int
+	for i := range samples {
+		if samples[i].DecidedBy != k6.DecidedBy {
+			rest, at = append(rest, samples[i]), append(at, i)
+		}
+	}
+	if err := probes.Reclassify(rest, specs); err != nil {
+		return nil, err
+	}
+	for j, i := range at {
+		samples[i] = rest[j]
+	}
+	var infos phaseInfos
+	for _, p := range sum.Phases {
+		infos.add(p)
+	}
+	tmp := filepath.Join(dir, ".judged")
+	defer os.RemoveAll(tmp)
+	judged, err := rewriteRun(tmp, *sum, &infos, samples)
+	if err == nil {
+		err = os.Rename(filepath.Join(tmp, results.SamplesFile), filepath.Join(dir, results.SamplesFile))
+	}
+	return judged, err
 }
 
 // ingestK6 streams file into dir's samples and returns the summary built from them.
-// Requests without a k6 verdict are judged by a probe chain in completion order.
-func ingestK6(file, dir string, o ingestK6Options, specs []probes.Spec, warnOut io.Writer) (*results.Summary, k6.Stats, error) {
-	chain, err := probes.NewChain(specs)
-	if err != nil {
-		return nil, k6.Stats{}, err
-	}
+func ingestK6(file, dir string, o ingestK6Options, warnOut io.Writer) (*results.Summary, k6.Stats, error) {
 	w, err := results.CreateWriter(dir, 0)
 	if err != nil {
 		return nil, k6.Stats{}, err
@@ -139,9 +177,6 @@ func ingestK6(file, dir string, o ingestK6Options, specs []probes.Spec, warnOut 
 	warn := lineWarner(warnOut)
 	st, err := k6.ReadFile(file, k6.Options{Format: o.format, Strict: o.strict, Warn: warn}, func(r *k6.Request) error {
 		s := &r.Sample
-		if s.DecidedBy == "" {
-			chain.Classify(s)
-		}
 		if !seen[s.Phase] {
 			seen[s.Phase] = true
 			agg.SetPhaseInfo(s.Phase, results.PhaseInfo{Workload: r.Workload})

@@ -18,6 +18,8 @@ import (
 type k6Truth struct {
 	requests, cold, warm, errors int64
 	byKind                       map[string]int64
+	coldAt                       map[int64]bool // by end time (Unix ns): cold or not
+	judged                       map[int64]bool // by end time: has a k6 verdict
 }
 
 // writeK6JSON writes a k6 --out json file of n requests from two VUs whose points
@@ -27,14 +29,15 @@ type k6Truth struct {
 func writeK6JSON(t *testing.T, path string, n int, seed uint64) k6Truth {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	truth := k6Truth{byKind: map[string]int64{}}
+	truth := k6Truth{byKind: map[string]int64{}, coldAt: map[int64]bool{}, judged: map[int64]bool{}}
 	var buf bytes.Buffer
 	metrics := []string{"http_reqs", "http_req_duration", "http_req_blocked", "http_req_connecting",
 		"http_req_tls_handshaking", "http_req_sending", "http_req_waiting", "http_req_receiving", "http_req_failed"}
 	t0 := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	var pending []string // the other VU's points, flushed in between
 	for i := 0; i < n; i++ {
-		end := t0.Add(time.Duration(i) * 37 * time.Millisecond).Format(time.RFC3339Nano)
+		endAt := t0.Add(time.Duration(i) * 37 * time.Millisecond)
+		end := endAt.Format(time.RFC3339Nano)
 		cold := rng.IntN(4) == 0
 		status, code, kind := 200, "", ""
 		switch r := rng.IntN(20); {
@@ -87,6 +90,8 @@ func writeK6JSON(t *testing.T, path string, n int, seed uint64) k6Truth {
 			pending = nil
 		}
 		truth.requests++
+		truth.coldAt[endAt.UnixNano()] = cold
+		truth.judged[endAt.UnixNano()] = mode != 2
 		if kind != "" {
 			truth.errors++
 			truth.byKind[kind]++
@@ -233,4 +238,56 @@ func TestIngestK6Malformed(t *testing.T) {
 	if code != exitUsage || !strings.Contains(stderr, "already holds a run") {
 		t.Fatalf("existing run: exit %d: %s", code, stderr)
 	}
+}
+
+// TestIngestK6KeepsVerdicts: with thaw's default probes, requests thaw.js or a tag
+// judged keep their verdict (decided_by k6); the others are judged by thaw's probes
+// over the whole run (the latency probe: k6 keeps no headers), and are mostly right.
+func TestIngestK6KeepsVerdicts(t *testing.T) {
+	tmp := t.TempDir()
+	src := filepath.Join(tmp, "k6.json")
+	truth := writeK6JSON(t, src, 600, 3)
+	dir := filepath.Join(tmp, "run")
+	code, stdout, stderr := runCLI(t, "ingest", "k6", src, "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// The table printed is the one written: after the probes judged.
+	tot := readSummary(t, dir).Totals
+	if want := fmt.Sprintf("│ %d │", tot.Cold); !strings.Contains(totalRow(stdout), want) {
+		t.Errorf("printed totals %q lack the summary's %d cold", totalRow(stdout), tot.Cold)
+	}
+	samples, err := results.LoadSamples(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var byProbes, right int
+	for _, s := range samples {
+		at := s.End().UnixNano()
+		switch {
+		case truth.judged[at]:
+			if s.DecidedBy != "k6" || (s.Class == results.Cold) != truth.coldAt[at] {
+				t.Errorf("%s: %s by %q, thaw.js said cold=%v", s.RequestID, s.Class, s.DecidedBy, truth.coldAt[at])
+			}
+		case s.DecidedBy != "":
+			byProbes++
+			if (s.Class == results.Cold) == truth.coldAt[at] {
+				right++
+			}
+		}
+	}
+	t.Logf("%d requests without a k6 verdict judged by probes, %d right", byProbes, right)
+	if byProbes < 100 || float64(right) < 0.9*float64(byProbes) {
+		t.Errorf("probes judged %d requests without a verdict, %d right", byProbes, right)
+	}
+}
+
+// totalRow is the "total" line of a printed run table, spaces squeezed.
+func totalRow(out string) string {
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, " total ") {
+			return strings.Join(strings.Fields(l), " ")
+		}
+	}
+	return ""
 }

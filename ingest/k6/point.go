@@ -28,6 +28,7 @@ const (
 	MetaInstance    = "faas_instance"
 	MetaInitMS      = "faas_init_ms"
 	DefaultPhase    = "default" // k6's scenario tag when the script has no scenarios
+	DecidedBy       = "k6"      // Sample.DecidedBy of verdicts read from the file
 	requestIDPrefix = "k6-"
 )
 

@@ -88,7 +88,7 @@ func (b *builder) verdict(s *results.Sample, g *group) {
 	default:
 		return
 	}
-	s.DecidedBy, s.Confidence = "k6", 1
+	s.DecidedBy, s.Confidence = DecidedBy, 1
 }
 
 // timeline fills idle_before_ms and in_flight from the requests emitted before.
