@@ -102,13 +102,10 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 	if err != nil {
 		return abortErr(err)
 	}
-	if err := printRunSummary(cmd.OutOrStdout(), dir, sum); err != nil {
+	if err := printRunSummary(cmd.OutOrStdout(), dir, sum); err != nil || pass {
 		return err
 	}
-	if !pass {
-		return silentExit(exitFail)
-	}
-	return nil
+	return silentExit(exitFail) // a --threshold failed
 }
 
 // analyzeIngested runs the post-run analysis on an ingested run directory, as thaw
