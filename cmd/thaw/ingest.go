@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -100,7 +99,7 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 		st.Requests, file, st.Format, st.Judged, st.Requests-st.Judged, st.Skipped)
 	sum, pass, err := analyzeIngested(dir, sum, specs, st.Judged < st.Requests, o.a)
 	if err != nil {
-		return abortErr(err)
+		return err // exit code set by finishRun
 	}
 	if err := printRunSummary(cmd.OutOrStdout(), dir, sum); err != nil || pass {
 		return err
@@ -108,97 +107,54 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 	return silentExit(exitFail) // a --threshold failed
 }
 
-// analyzeIngested runs the post-run analysis on an ingested run directory, as thaw
-// report --reclassify does: requests k6 gave no verdict are judged by specs with the
-// whole run's data (verdicts with decided_by "k6" are kept), then keep-alive, cost,
-// thresholds, summary.json and the report files. It is the one place to switch to the
-// whole-run analysis pass, which keeps verdicts decided_by "k6" and judges the rest.
-func analyzeIngested(dir string, sum *results.Summary, specs []probes.Spec, judge bool, a analysisOptions) (*results.Summary, bool, error) {
-	if judge {
-		var err error
-		if sum, err = judgeUnverdicted(dir, sum, specs); err != nil {
-			return nil, false, err
-		}
-	}
-	pass, err := finishRun(dir, sum, a, true, "")
-	return sum, pass, err
+// analyzeIngested runs the whole-run pass on an ingested run directory, as thaw
+// report --reclassify does: with judge, requests k6 gave no verdict are judged by
+// specs with all of the run's data (verdicts decided_by "k6" are kept), then
+// keep-alive, cost, thresholds, summary.json and the report files.
+func analyzeIngested(dir string, meta *results.Summary, specs []probes.Spec, judge bool, a analysisOptions) (*results.Summary, bool, error) {
+	return finishRun(dir, meta, a, finish{judge: judge, probes: specs, render: true})
 }
 
-// judgeUnverdicted judges the samples of dir that have no k6 verdict with probes
-// (probes.Reclassify, over all of them at once), rewrites the samples file and
-// rebuilds the summary. It holds the run's samples in memory.
-func judgeUnverdicted(dir string, sum *results.Summary, specs []probes.Spec) (*results.Summary, error) {
-	samples, err := results.LoadSamples(dir)
-	if err != nil {
-		return nil, err
-	}
-	var rest []results.Sample
-	var at []int
-	for i := range samples {
-		if samples[i].DecidedBy != k6.DecidedBy {
-			rest, at = append(rest, samples[i]), append(at, i)
-		}
-	}
-	if err := probes.Reclassify(rest, specs); err != nil {
-		return nil, err
-	}
-	for j, i := range at {
-		samples[i] = rest[j]
-	}
-	var infos phaseInfos
-	for _, p := range sum.Phases {
-		infos.add(p)
-	}
-	tmp := filepath.Join(dir, ".judged")
-	defer os.RemoveAll(tmp)
-	judged, err := rewriteRun(tmp, *sum, &infos, samples)
-	if err == nil {
-		err = os.Rename(filepath.Join(tmp, results.SamplesFile), filepath.Join(dir, results.SamplesFile))
-	}
-	return judged, err
-}
-
-// ingestK6 streams file into dir's samples and returns the summary built from them.
+// ingestK6 streams file into dir's samples and returns the run's summary (figures
+// from the samples as read; the whole-run pass completes it).
 func ingestK6(file, dir string, o ingestK6Options, warnOut io.Writer) (*results.Summary, k6.Stats, error) {
-	w, err := results.CreateWriter(dir, 0)
-	if err != nil {
-		return nil, k6.Stats{}, err
-	}
-	agg := results.NewAggregator()
-	sum := &results.Summary{Scenario: o.name, ThresholdExprs: o.thresholds}
+	meta := results.Summary{Scenario: o.name, ThresholdExprs: o.thresholds}
 	if o.pricing.Model != "" {
 		p := o.pricing
-		sum.Pricing = &p
+		meta.Pricing = &p
 	}
-	seen := map[string]bool{}
-	warn := lineWarner(warnOut)
-	st, err := k6.ReadFile(file, k6.Options{Format: o.format, Strict: o.strict, Warn: warn}, func(r *k6.Request) error {
-		s := &r.Sample
-		if !seen[s.Phase] {
-			seen[s.Phase] = true
-			agg.SetPhaseInfo(s.Phase, results.PhaseInfo{Workload: r.Workload})
-		}
-		if sum.Target == "" {
-			sum.Target = r.URL
-		}
-		sum.Started = earliest(sum.Started, s.Start)
-		if end := s.End(); end.After(sum.Ended) {
-			sum.Ended = end
-		}
-		agg.Add(s)
-		return w.Write(s)
+	workloads := map[string]string{}
+	var st k6.Stats
+	opts := k6.Options{Format: o.format, Strict: o.strict, Warn: lineWarner(warnOut)}
+	sum, err := results.WriteRun(dir, meta, func(yield func(*results.Sample) error) error {
+		var err error
+		st, err = k6.ReadFile(file, opts, func(r *k6.Request) error {
+			s := &r.Sample
+			if _, ok := workloads[s.Phase]; !ok {
+				workloads[s.Phase] = r.Workload
+			}
+			if meta.Target == "" {
+				meta.Target = r.URL
+			}
+			meta.Started = earliest(meta.Started, s.Start)
+			if end := s.End(); end.After(meta.Ended) {
+				meta.Ended = end
+			}
+			return yield(s)
+		})
+		return err
 	})
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return nil, st, err
 	}
 	if st.Requests == 0 {
 		return nil, st, fmt.Errorf("%s: no HTTP requests (no http_req_* points) found", file)
 	}
-	sum.Phases, sum.Totals, err = agg.Summary()
-	return sum, st, err
+	sum.Target, sum.Started, sum.Ended = meta.Target, meta.Started, meta.Ended
+	for i := range sum.Phases {
+		sum.Phases[i].Workload = workloads[sum.Phases[i].Name]
+	}
+	return sum, st, nil
 }
 
 // maxWarnings is how many skipped lines are printed one by one.

@@ -24,8 +24,9 @@ type k6Truth struct {
 
 // writeK6JSON writes a k6 --out json file of n requests from two VUs whose points
 // interleave: a third judged by thaw.js (verdict point joined by request id), a third
-// tagged faas_class by hand, a third with no verdict; some 503s, timeouts and refused
-// connections. It returns the ground truth.
+// tagged faas_class by hand, a third with no verdict; a quarter cold (300 ms slower,
+// after a 3 s idle gap); some 503s, timeouts and refused connections. It returns the
+// ground truth.
 func writeK6JSON(t *testing.T, path string, n int, seed uint64) k6Truth {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
@@ -35,10 +36,15 @@ func writeK6JSON(t *testing.T, path string, n int, seed uint64) k6Truth {
 		"http_req_tls_handshaking", "http_req_sending", "http_req_waiting", "http_req_receiving", "http_req_failed"}
 	t0 := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	var pending []string // the other VU's points, flushed in between
+	var at time.Duration
 	for i := 0; i < n; i++ {
-		endAt := t0.Add(time.Duration(i) * 37 * time.Millisecond)
-		end := endAt.Format(time.RFC3339Nano)
 		cold := rng.IntN(4) == 0
+		at += 37 * time.Millisecond
+		if cold {
+			at += 3 * time.Second // cold starts follow long idle gaps, as on a platform
+		}
+		endAt := t0.Add(at)
+		end := endAt.Format(time.RFC3339Nano)
 		status, code, kind := 200, "", ""
 		switch r := rng.IntN(20); {
 		case r == 0:
