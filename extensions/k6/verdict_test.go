@@ -2,9 +2,11 @@ package k6_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,11 +24,13 @@ func TestMain(m *testing.M) {
 // recordEmulator sends a fixed pattern to `thaw emulate`'s engine (cold, warm, a burst
 // of three at once, scale to zero after the keep-alive, cold again) through thaw's
 // HTTP invoker and returns the recorded samples (headers and body kept as evidence)
-// and the emulator's ground truth by request id.
-func recordEmulator(t *testing.T) ([]results.Sample, map[string]emulator.TruthRecord) {
+// and the emulator's ground truth by request id. handler is the function command
+// line (`thaw emulate --handler`); "" is the built-in function.
+func recordEmulator(t *testing.T, handler string) ([]results.Sample, map[string]emulator.TruthRecord) {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
+	cfg.Handler = handler
 	cfg.KeepAlive = 400 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -129,7 +133,7 @@ func probeVerdicts(t *testing.T, samples []results.Sample, names ...string) []ve
 }
 
 // transform rewrites every sample's evidence (a copy).
-func transform(samples []results.Sample, fn func(h map[string]string) (map[string]string, string)) []results.Sample {
+func transform(samples []results.Sample, fn func(h map[string]string, body string) (map[string]string, string)) []results.Sample {
 	out := make([]results.Sample, len(samples))
 	for i, s := range samples {
 		ev := *s.Evidence
@@ -137,44 +141,78 @@ func transform(samples []results.Sample, fn func(h map[string]string) (map[strin
 		for k, v := range s.Evidence.Headers {
 			h[k] = v
 		}
-		ev.Headers, ev.Body = fn(h)
+		ev.Headers, ev.Body = fn(h, s.Evidence.Body)
 		s.Evidence = &ev
 		out[i] = s
 	}
 	return out
 }
 
+// verdictCase is one way of presenting recorded responses to both judges.
+type verdictCase struct {
+	name     string
+	samples  []results.Sample
+	opts     map[string]any // thaw.configure
+	probes   []string
+	vsTruth  bool // the verdicts must also match the emulator's truth
+	decisive bool // every request must be judged
+}
+
 // TestVerdictsMatchProbes: on the same recorded emulator responses, thaw.js decides
-// what thaw's probes decide (class, instance, init), whether the facts come as
-// headers, as JSON body fields, as a per-instance count only, or as an instance id
-// only (instance fallback); and with the emulator's truth the verdicts are right.
+// what thaw's probes decide (class, instance, init), whether the facts come as the
+// emulator's headers, as a per-instance count only, as an instance id only (instance
+// fallback), or from the function itself (extensions/functions/node/http.js under the
+// emulator: its X-Function-* headers, or its JSON body fields alone); and the verdicts
+// are the emulator's truth.
 func TestVerdictsMatchProbes(t *testing.T) {
-	recorded, truth := recordEmulator(t)
-	for _, tc := range []struct {
-		name     string
-		samples  []results.Sample
-		opts     map[string]any
-		probes   []string
-		vsTruth  bool
-		decisive bool // every request must be judged
-	}{
-		{"headers", recorded, nil, []string{"marker", "instance"}, true, true},
-		{"body fields", transform(recorded, func(h map[string]string) (map[string]string, string) {
-			b, _ := json.Marshal(map[string]any{"cold": h["X-Thaw-Cold"] == "true", "instance": h["X-Thaw-Instance"], "init_ms": json.Number(h["X-Thaw-Init-Ms"])})
-			return nil, string(b)
-		}), nil, []string{"marker"}, true, true},
-		{"count only", transform(recorded, func(h map[string]string) (map[string]string, string) {
+	builtin, truth := recordEmulator(t, "")
+	cases := []verdictCase{
+		{"headers", builtin, nil, []string{"marker", "instance"}, true, true},
+		{"count only", transform(builtin, func(h map[string]string, _ string) (map[string]string, string) {
 			return map[string]string{"X-Thaw-Instance-Requests": h["X-Thaw-Instance-Requests"]}, "ok"
 		}), nil, []string{"marker"}, true, true},
-		{"bad flag", transform(recorded, func(h map[string]string) (map[string]string, string) {
+		{"bad flag", transform(builtin, func(h map[string]string, _ string) (map[string]string, string) {
 			return map[string]string{"X-Function-Cold": "maybe", "X-Function-Instance": h["X-Thaw-Instance"]}, "ok"
 		}), nil, []string{"marker"}, false, false},
-		{"instance fallback", transform(recorded, func(h map[string]string) (map[string]string, string) {
+		{"instance fallback", transform(builtin, func(h map[string]string, _ string) (map[string]string, string) {
 			return map[string]string{"X-Thaw-Instance": h["X-Thaw-Instance"]}, `{"note": "no flag"}`
 		}), map[string]any{"instanceFallback": true}, []string{"marker", "instance"}, true, true},
-		{"nothing", transform(recorded, func(map[string]string) (map[string]string, string) { return nil, "plain text" }),
+		{"nothing", transform(builtin, func(map[string]string, string) (map[string]string, string) { return nil, "plain text" }),
 			nil, []string{"marker", "instance"}, false, false},
-	} {
+	}
+	checkVerdicts(t, cases, truth)
+
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is needed to run the function snippet under the emulator: %v", err)
+	}
+	snippet, err := filepath.Abs(filepath.Join("..", "functions", "node", "http.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOST", "127.0.0.1") // the snippet inherits it: listen on loopback only
+	fn, fnTruth := recordEmulator(t, node+" "+snippet)
+	checkVerdicts(t, []verdictCase{
+		{"function: all headers", fn, nil, []string{"marker", "instance"}, true, true},
+		{"function: its headers", transform(fn, func(h map[string]string, body string) (map[string]string, string) {
+			out := map[string]string{}
+			for k, v := range h {
+				if strings.HasPrefix(k, "X-Function-") {
+					out[k] = v
+				}
+			}
+			return out, body
+		}), nil, []string{"marker"}, true, true},
+		{"function: its body", transform(fn, func(_ map[string]string, body string) (map[string]string, string) {
+			return nil, body
+		}), nil, []string{"marker"}, true, true},
+	}, fnTruth)
+}
+
+// checkVerdicts runs every case through thaw.js and the probes and compares.
+func checkVerdicts(t *testing.T, cases []verdictCase, truth map[string]emulator.TruthRecord) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			js := jsVerdicts(t, tc.samples, tc.opts)
 			pr := probeVerdicts(t, tc.samples, tc.probes...)
