@@ -141,3 +141,27 @@ func TestCSVTimeFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestScrubbed: credentials and query strings in the URL and the error message never
+// reach a request.
+func TestScrubbed(t *testing.T) {
+	var lines []string
+	for _, m := range httpMetrics {
+		lines = append(lines, fmt.Sprintf(`{"metric":%q,"type":"Point","data":{"time":"2026-11-30T10:00:00Z","value":1,"tags":{"scenario":"s","status":"0","error_code":"1212","url":"http://bob:hunter2@127.0.0.1:1/f?key=s3cr3t#frag","error":"Get \"http://bob:hunter2@127.0.0.1:1/f?key=s3cr3t\": dial tcp 127.0.0.1:1: connect: connection refused"}}}`, m))
+	}
+	reqs, _ := readAll(t, []byte(strings.Join(lines, "\n")), k6.Options{Strict: true})
+	if len(reqs) != 1 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	r := reqs[0]
+	all := r.URL + " " + r.Sample.ErrorDetail
+	for _, secret := range []string{"bob", "hunter2", "s3cr3t", "frag"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("%q leaked: %s", secret, all)
+		}
+	}
+	if r.URL != "http://127.0.0.1:1/f" || r.Sample.Error != results.ErrRefused ||
+		!strings.Contains(r.Sample.ErrorDetail, `Get "http://127.0.0.1:1/f": dial tcp`) {
+		t.Errorf("url %q, error %s %q", r.URL, r.Sample.Error, r.Sample.ErrorDetail)
+	}
+}
