@@ -74,8 +74,8 @@ func (a *assembler) add(p *point) error {
 		return a.addVerdict(p)
 	}
 	s := slots[p.metric]
-	g := a.open[p.key]
-	if g != nil && g.has(s) { // a second request with the same time and tags
+	g := a.open[string(p.key)] // no allocation for a lookup
+	if g != nil && g.has(s) {  // a second request with the same time and tags
 		if err := a.finish(g); err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func (a *assembler) add(p *point) error {
 
 // start opens a group for p's request, flushing the oldest when the window is full.
 func (a *assembler) start(p *point) (*group, error) {
-	g := &group{key: p.key, end: p.time, line: p.line}
+	g := &group{key: string(p.key), end: p.time, line: p.line}
 	tags, meta, err := p.decode()
 	if err != nil {
 		g.bad = true
@@ -114,7 +114,7 @@ func (a *assembler) start(p *point) (*group, error) {
 			delete(a.pending, rid)
 		}
 	}
-	a.open[p.key] = g
+	a.open[g.key] = g
 	a.queue = append(a.queue, g)
 	for len(a.open) > a.window {
 		if err := a.finish(a.oldest()); err != nil {

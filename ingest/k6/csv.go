@@ -17,6 +17,7 @@ type csvLayout struct {
 	metric, ts, value, extra, meta int
 	tags                           []int // system tag columns
 	names                          []string
+	scratch                        []byte // the key of the current point
 }
 
 func newCSVLayout(header []string) (*csvLayout, error) {
@@ -107,17 +108,16 @@ func (l *csvLayout) point(rec []string) (*point, error) {
 	if err != nil {
 		return nil, fmt.Errorf("field %q: %w", "metric_value", err)
 	}
-	var key strings.Builder
-	key.WriteString(rec[l.ts])
+	key := append(l.scratch[:0], rec[l.ts]...)
 	tags := make([]string, 0, len(l.tags))
 	for _, i := range l.tags {
-		key.WriteByte(0)
-		key.WriteString(rec[i])
+		key = append(append(key, 0), rec[i]...)
 		tags = append(tags, rec[i])
 	}
 	extra, meta := l.field(rec, l.extra), l.field(rec, l.meta)
-	key.WriteString("\x00" + extra + "\x00" + meta)
-	return &point{metric: metric, time: t, value: v, key: key.String(), decode: func() (map[string]string, map[string]string, error) {
+	key = append(append(append(append(key, 0), extra...), 0), meta...)
+	l.scratch = key
+	return &point{metric: metric, time: t, value: v, key: key, decode: func() (map[string]string, map[string]string, error) {
 		tm := pairs(extra)
 		for j, i := range l.tags {
 			if tags[j] != "" {

@@ -68,6 +68,7 @@ func (lr *lineReader) next() (b []byte, tooLong bool, err error) {
 // malformed line (bad's error stops the read).
 func readJSON(r io.Reader, file string, fn func(*point) error, bad func(*LineError) error) error {
 	lr := newLineReader(r)
+	var scratch []byte // the key of the current point
 	for {
 		b, tooLong, err := lr.next()
 		if errors.Is(err, io.EOF) {
@@ -85,7 +86,7 @@ func readJSON(r io.Reader, file string, fn func(*point) error, bad func(*LineErr
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
-		p, lerr := parseJSONLine(b)
+		p, lerr := parseJSONLine(b, &scratch)
 		if lerr != nil {
 			if err := bad(&LineError{file, lr.line, lerr}); err != nil {
 				return err
@@ -102,7 +103,7 @@ func readJSON(r io.Reader, file string, fn func(*point) error, bad func(*LineErr
 }
 
 // parseJSONLine decodes one line; it returns nil and no error for lines to ignore.
-func parseJSONLine(b []byte) (*point, error) {
+func parseJSONLine(b []byte, scratch *[]byte) (*point, error) {
 	var l fastLine
 	if !scanLine(b, &l) {
 		if err := slowLine(b, &l); err != nil {
@@ -126,14 +127,14 @@ func parseJSONLine(b []byte) (*point, error) {
 	if err != nil {
 		return nil, fmt.Errorf(`field "data.time": %w`, err)
 	}
-	key := make([]byte, 0, len(l.time)+len(l.tags)+len(l.meta)+2)
-	key = append(append(append(append(append(key, l.time...), 0), l.tags...), 0), l.meta...)
+	key := append(append(append(append(append((*scratch)[:0], l.time...), 0), l.tags...), 0), l.meta...)
+	*scratch = key
 	tags, meta := l.tags, l.meta
 	return &point{
 		metric: name,
 		time:   t.UTC(),
 		value:  l.value,
-		key:    string(key),
+		key:    key,
 		decode: func() (map[string]string, map[string]string, error) {
 			tm, err := rawStrings(tags, "data.tags")
 			if err != nil {

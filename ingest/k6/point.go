@@ -64,7 +64,7 @@ type point struct {
 	time   time.Time
 	value  float64
 	line   int64
-	key    string
+	key    []byte // valid only while the point is being added
 	decode func() (tags, meta map[string]string, err error)
 }
 
