@@ -165,3 +165,22 @@ func TestScrubbed(t *testing.T) {
 		t.Errorf("url %q, error %s %q", r.URL, r.Sample.Error, r.Sample.ErrorDetail)
 	}
 }
+
+// TestCSVOldColumns: a CSV file from a k6 without the extra_tags and metadata
+// columns, or with fewer system tags, is read by its header.
+func TestCSVOldColumns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("metric_name,timestamp,metric_value,status,scenario\n")
+	for _, m := range httpMetrics[:8] {
+		fmt.Fprintf(&b, "%s,1796032801,2.000000,503,old\n", m)
+	}
+	b.WriteString("vus,1796032801,3.000000,,\n")
+	reqs, _ := readAll(t, []byte(b.String()), k6.Options{Strict: true})
+	if len(reqs) != 1 || reqs[0].Sample.Phase != "old" || reqs[0].Sample.Error != results.ErrStatus5xx || !near(reqs[0].Sample.LatencyMS, 8) {
+		t.Fatalf("requests %+v", reqs)
+	}
+	_, err := k6.Read(strings.NewReader("metric_name,value\nhttp_reqs,1\n"), "bad.csv", k6.Options{}, func(*k6.Request) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), `bad.csv:1: header: column "timestamp" missing`) {
+		t.Errorf("bad header: %v", err)
+	}
+}

@@ -38,9 +38,12 @@ func newCSVLayout(header []string) (*csvLayout, error) {
 			l.tags = append(l.tags, i)
 		}
 	}
-	for name, i := range map[string]int{"metric_name": l.metric, "timestamp": l.ts, "metric_value": l.value} {
-		if i < 0 {
-			return nil, fmt.Errorf("header: column %q missing (is this k6 --out csv output?)", name)
+	for _, c := range []struct {
+		name string
+		i    int
+	}{{"metric_name", l.metric}, {"timestamp", l.ts}, {"metric_value", l.value}} {
+		if c.i < 0 {
+			return nil, fmt.Errorf("header: column %q missing (is this k6 --out csv output?)", c.name)
 		}
 	}
 	return l, nil
