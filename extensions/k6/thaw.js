@@ -259,6 +259,11 @@ function record(res, v, extraTags) {
 
 // ---- scenario helpers -------------------------------------------------------------
 
+/**
+ * A phase: a k6 scenario with its planned span and the idle time before it.
+ * @typedef {{name: string, seconds: number, gapBefore: number, scenario: import('k6/options').Scenario}} Phase
+ */
+
 /** seconds reads a k6-style duration ('90s', '5m', '1h30m', '250ms') or a number of seconds. */
 export function seconds(d) {
   if (typeof d === 'number') {
@@ -288,6 +293,7 @@ function label(s) {
  * after `interval` without traffic (the exec function calls idleWait() then invoke()).
  * Phases are tagged faas_workload: idle, which thaw's keep-alive estimate reads.
  * @param {{intervals: Array<string|number>, samples?: number, exec?: string, slack?: string|number, name?: string}} o
+ * @returns {Array<Phase>}
  */
 export function idleSweep(o) {
   const samples = o.samples || 3;
@@ -295,6 +301,7 @@ export function idleSweep(o) {
   return o.intervals.map((iv) => {
     const idle = seconds(iv);
     const span = samples * (idle + slack);
+    /** @type {Object<string, string>} */
     const env = {};
     env[NAMES.idleEnv] = String(idle);
     return {
@@ -313,6 +320,7 @@ export function idleSweep(o) {
  * burst makes one phase: after `afterIdle` without traffic, `size` VUs send one
  * request each at the same moment (faas_workload: burst).
  * @param {{size: number, afterIdle?: string|number, exec?: string, name?: string, maxDuration?: string|number}} o
+ * @returns {Phase}
  */
 export function burst(o) {
   const max = seconds(o.maxDuration === undefined ? '60s' : o.maxDuration);
@@ -332,26 +340,36 @@ export function burst(o) {
  * `duration` (constant-arrival-rate), or `stages` of target rates
  * (ramping-arrival-rate). Tagged faas_workload: rate or ramp.
  * @param {{rate?: number, duration?: string, stages?: Array<{target: number, duration: string}>, timeUnit?: string, preAllocatedVUs?: number, maxVUs?: number, exec?: string, name?: string, afterIdle?: string|number}} o
+ * @returns {Phase}
  */
 export function arrivalRate(o) {
-  const common = {
-    timeUnit: o.timeUnit || '1s', preAllocatedVUs: o.preAllocatedVUs || 10,
-    maxVUs: o.maxVUs || 100, exec: o.exec || 'default',
-  };
+  const timeUnit = o.timeUnit || '1s';
+  const preAllocatedVUs = o.preAllocatedVUs || 10;
+  const maxVUs = o.maxVUs || 100;
+  const exec = o.exec || 'default';
+  const gapBefore = seconds(o.afterIdle || 0);
   if (o.stages) {
-    const span = o.stages.reduce((t, st) => t + seconds(st.duration), 0);
     return {
-      name: o.name || 'ramp', seconds: span, gapBefore: seconds(o.afterIdle || 0),
-      scenario: Object.assign({ executor: 'ramping-arrival-rate', startRate: 0, stages: o.stages, tags: workloadTag('ramp') }, common),
+      name: o.name || 'ramp', gapBefore: gapBefore,
+      seconds: o.stages.reduce((t, st) => t + seconds(st.duration), 0),
+      scenario: {
+        executor: 'ramping-arrival-rate', startRate: 0, stages: o.stages, timeUnit: timeUnit,
+        preAllocatedVUs: preAllocatedVUs, maxVUs: maxVUs, exec: exec, tags: workloadTag('ramp'),
+      },
     };
   }
   return {
-    name: o.name || 'steady', seconds: seconds(o.duration), gapBefore: seconds(o.afterIdle || 0),
-    scenario: Object.assign({ executor: 'constant-arrival-rate', rate: o.rate, duration: o.duration, tags: workloadTag('rate') }, common),
+    name: o.name || 'steady', gapBefore: gapBefore, seconds: seconds(o.duration),
+    scenario: {
+      executor: 'constant-arrival-rate', rate: o.rate, duration: o.duration, timeUnit: timeUnit,
+      preAllocatedVUs: preAllocatedVUs, maxVUs: maxVUs, exec: exec, tags: workloadTag('rate'),
+    },
   };
 }
 
+/** @returns {Object<string, string>} */
 function workloadTag(w) {
+  /** @type {Object<string, string>} */
   const t = {};
   t[NAMES.workloadTag] = w;
   return t;
@@ -361,10 +379,11 @@ function workloadTag(w) {
  * sequence turns phases (from idleSweep, burst, arrivalRate) into k6 options.scenarios
  * run one after the other: each starts when the previous one's longest span is over,
  * plus its own gapBefore.
- * @param {Array<Object|Array<Object>>} phases
- * @returns {Object<string, Object>}
+ * @param {Array<Phase|Array<Phase>>} phases
+ * @returns {Object<string, import('k6/options').Scenario>}
  */
 export function sequence(phases) {
+  /** @type {Object<string, import('k6/options').Scenario>} */
   const out = {};
   let t = 0;
   for (const p of [].concat(...phases)) {

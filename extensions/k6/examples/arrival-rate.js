@@ -5,6 +5,7 @@
 import thaw from '../thaw.js';
 import { textSummary } from 'https://jslib.k6.io/k6-summary/0.1.0/index.js';
 
+/** @type {import('k6/options').Options} */
 export const options = {
   scenarios: thaw.sequence([
     thaw.arrivalRate({ rate: 50, duration: '2m', preAllocatedVUs: 20, maxVUs: 200, exec: 'hit' }),

@@ -6,6 +6,7 @@ import thaw from '../thaw.js';
 import { check } from 'k6';
 import { textSummary } from 'https://jslib.k6.io/k6-summary/0.1.0/index.js';
 
+/** @type {import('k6/options').Options} */
 export const options = {
   scenarios: thaw.sequence([
     thaw.burst({ size: 1, exec: 'hit', name: 'warmup' }),
