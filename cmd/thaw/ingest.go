@@ -27,7 +27,7 @@ func newIngestCmd() *cobra.Command {
 // ingestK6Options are the flags of `thaw ingest k6`.
 type ingestK6Options struct {
 	out, format, name, probeList string
-	strict                       bool
+	strict, noReport             bool
 	pricing                      results.Pricing
 	thresholds                   []string
 	a                            analysisOptions
@@ -63,6 +63,7 @@ stops the ingest (exit 2). Points of non-HTTP metrics are ignored.`,
 	f.StringVar(&o.name, "name", "", "scenario name in the summary (default: the file name)")
 	f.StringVar(&o.probeList, "probes", "", "comma-separated probes for requests without a verdict (default marker,instance,platform,latency)")
 	f.BoolVar(&o.strict, "strict", false, "stop at the first malformed line instead of skipping it")
+	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")
 	f.StringVar(&o.pricing.Model, "pricing-model", "", "price the run with this model (e.g. aws-lambda)")
 	f.StringVar(&o.pricing.Arch, "arch", "", "architecture for pricing (x86_64 or arm64)")
 	f.IntVar(&o.pricing.MemoryMB, "memory-mb", 0, "configured memory for pricing")
@@ -95,7 +96,7 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "ingested %d requests from %s (%s): %d judged by k6, %d by thaw's probes, %d lines skipped\n",
 		st.Requests, file, st.Format, st.Judged, st.Requests-st.Judged, st.Skipped)
-	sum, pass, err := analyzeIngested(dir, sum, specs, st.Judged < st.Requests, o.a)
+	sum, pass, err := analyzeIngested(dir, sum, finish{judge: st.Judged < st.Requests, probes: specs, render: !o.noReport}, o.a)
 	if err != nil {
 		return err // exit code set by finishRun
 	}
@@ -106,11 +107,11 @@ func runIngestK6(cmd *cobra.Command, file string, o ingestK6Options) error {
 }
 
 // analyzeIngested runs the whole-run pass on an ingested run directory, as thaw
-// report --reclassify does: with judge, requests k6 gave no verdict are judged by
-// specs with all of the run's data (verdicts decided_by "k6" are kept), then
-// keep-alive, cost, thresholds, summary.json and the report files.
-func analyzeIngested(dir string, meta *results.Summary, specs []probes.Spec, judge bool, a analysisOptions) (*results.Summary, bool, error) {
-	return finishRun(dir, meta, a, finish{judge: judge, probes: specs, render: true})
+// report --reclassify does: with f.judge, requests k6 gave no verdict are judged by
+// f.probes with all of the run's data (verdicts decided_by "k6" are kept), then
+// keep-alive, cost, thresholds, summary.json and, with f.render, the report files.
+func analyzeIngested(dir string, meta *results.Summary, f finish, a analysisOptions) (*results.Summary, bool, error) {
+	return finishRun(dir, meta, a, f)
 }
 
 // ingestK6 streams file into dir's samples and returns the run's summary (figures
