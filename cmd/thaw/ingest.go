@@ -45,7 +45,7 @@ kind, and the cold/warm verdict of extensions/k6/thaw.js (or a faas_class tag) w
 decided_by "k6". Requests without a verdict are judged by thaw's probes (--probes;
 k6 keeps no response headers, so mostly the latency probe decides). Then summary.json,
 report, cost (--pricing-model) and thresholds (--threshold) are computed as for
-thaw run, and thaw report, gate and compare work on the directory.
+thaw run, and thaw report, gate, compare and advise work on the directory.
 
 A malformed line is reported with its line number and skipped; with --strict it
 stops the ingest (exit 2). Points of non-HTTP metrics are ignored.`,
