@@ -23,9 +23,10 @@ test: lint test-deps ## lint, then every test, then the race detector over the c
 	$(GO) test -count=1 -timeout 12m $(PKGS)
 	$(GO) test -race -short -count=1 -timeout 12m $(RACE_PKGS)
 
-test-deps: ## install what the tests need that Go does not bring (headless Chromium, serverless-offline)
+test-deps: ## install what the tests need that Go does not bring (headless Chromium, serverless-offline, tsc + @types/k6)
 	./scripts/install-chromium.sh
 	./scripts/install-offline.sh
+	npm ci --prefix extensions/k6 --no-audit --no-fund --loglevel=error
 
 test-short: ## quick tests only
 	$(GO) test -short -count=1 $(PKGS)

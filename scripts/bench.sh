@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: Go benchmarks and scripted runs that print figures. Loopback only.
 #   BENCH_REQUESTS (default 1000000): requests in the memory run.
+#   K6_LINES (default 1000000): lines of the k6 JSON file for thaw ingest k6.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${BENCH_REQUESTS:-1000000}
@@ -65,3 +66,24 @@ PY
 echo
 echo "== Gate on CI-sized runs: 20 trials of two 13-cold idle sweeps against thaw emulate"
 ./scripts/gate-trials.sh
+
+echo
+echo "== thaw ingest k6: a ${K6_LINES:-1000000}-line k6 --out json file (streamed; report included)"
+python3 scripts/gen-k6-json.py "$work/k6.json" "${K6_LINES:-1000000}"
+python3 - "$work" bin/thaw <<'PY'
+import resource, subprocess, sys, time, json
+work, thaw = sys.argv[1], sys.argv[2]
+lines = sum(1 for _ in open(f"{work}/k6.json"))
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+t0 = time.monotonic()
+rc = subprocess.run([thaw, "ingest", "k6", f"{work}/k6.json", "--out", f"{work}/k6run"],
+                    stdout=subprocess.DEVNULL).returncode
+secs = time.monotonic() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (ru.ru_utime - before.ru_utime) + (ru.ru_stime - before.ru_stime)
+rss_mb = ru.ru_maxrss / 1024  # this python's only child: the ingest
+s = json.load(open(f"{work}/k6run/summary.json"))["totals"]
+print(f"exit {rc}; {lines} lines, {s['count']} requests ({s['cold']} cold, {s['errors']} errors) "
+      f"in {secs:.1f} s wall, {cpu:.1f} s CPU; peak RSS {rss_mb:.1f} MB (targets < 10 s, < 100 MB)")
+sys.exit(0 if rc == 0 and rss_mb < 100 and cpu < 10 else 1)
+PY

@@ -81,6 +81,7 @@ and writes samples, a summary with HDR histograms, plots and an HTML report.`,
 		newGateCmd(),
 		newMergeCmd(),
 		newAdviseCmd(),
+		newIngestCmd(),
 		newVersionCmd(),
 	)
 	return root
