@@ -84,7 +84,7 @@ func NewAggregator() *Aggregator {
 
 func newPhaseAgg() *phaseAgg {
 	p := &phaseAgg{byKind: map[string]int64{}, classes: map[Class]int64{}, hists: map[string]*Histogram{}}
-	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit} {
+	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit, HistSendLag} {
 		p.hists[k] = NewHistogram()
 	}
 	return p
@@ -132,6 +132,7 @@ func (p *phaseAgg) add(s *Sample) {
 		class = Unknown
 	}
 	p.classes[class]++
+	p.addSendLag(s)
 	if !s.Measured() {
 		// Never reached the server (refused, DNS, TLS): no latency to report (a
 		// refused connection would otherwise pull every percentile down).
@@ -153,6 +154,15 @@ func (p *phaseAgg) add(s *Sample) {
 	if s.InitMS > 0 {
 		p.hists[HistInit].RecordMS(s.InitMS)
 	}
+}
+
+// addSendLag records how late a send planned ahead left: Start − Scheduled. A send
+// sent when it was started (closed model: Scheduled equals Start) has no lag to record.
+func (p *phaseAgg) addSendLag(s *Sample) {
+	if s.Scheduled.IsZero() || s.Scheduled.Equal(s.Start) {
+		return
+	}
+	p.hists[HistSendLag].RecordMS(max(float64(s.Start.Sub(s.Scheduled))/float64(time.Millisecond), 0))
 }
 
 // Summary builds the per-phase and total summaries. Totals merge every phase's
@@ -267,6 +277,10 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 	if p.hists[HistInit].Count() > 0 {
 		iv := p.hists[HistInit].Percentiles()
 		ps.InitLatency = &iv
+	}
+	if p.info.OpenModel || p.hists[HistSendLag].Count() > 0 {
+		lag := p.hists[HistSendLag].Percentiles()
+		ps.SendLag = &lag
 	}
 	ps.Search = p.info.Search
 	for _, h := range p.hists {
