@@ -13,7 +13,7 @@ const (
 	HistIntended = "intended" // latency from the intended send time (open-model phases)
 	HistServer   = "server"   // server time (first byte minus connection set-up)
 	HistInit     = "init"     // init duration reported by the platform or function
-	HistSendLag  = "send_lag" // actual minus intended send time (sends planned ahead)
+	HistSendLag  = "send_lag" // actual minus intended send time (open-model phases)
 )
 
 // Summary is summary.json: what a run did, phase by phase and in total. Every figure
@@ -71,8 +71,8 @@ type PhaseSummary struct {
 	ColdLatency     Percentiles  `json:"cold_latency"`
 	WarmLatency     Percentiles  `json:"warm_latency"`
 	InitLatency     *Percentiles `json:"init_latency,omitempty"`
-	// SendLag is how late each send planned ahead (open model, burst release) left
-	// after its intended time: Start − Scheduled of every such sample, failures too.
+	// SendLag (open-model phases) is how late each arrival was sent after its
+	// intended time: Start − Scheduled of every sample, failures included.
 	SendLag *Percentiles `json:"send_lag,omitempty"`
 
 	// Overflow counts values past the histograms' range (1 h), recorded as 1 h.
