@@ -5,7 +5,7 @@
 # Loopback only. Knobs:
 #   BENCH_SECONDS (default 5)       length of each load run
 #   BENCH_PAIRS (default 3)         rounds of each workload (each tool once per round)
-#   BENCH_IDLE_SECONDS (default 60) length of the idle-phase CPU check (0 skips it)
+#   BENCH_IDLE_SECONDS (default 60) length of the idle-phase CPU check (under 10 skips it)
 #   BENCH_THAW_FLAGS (default --quiet) flags of `thaw run`, e.g. "--quiet --no-report"
 #   BENCH_TOOLS (default ~/.cache/thaw-bench) where the peers are installed
 set -euo pipefail
