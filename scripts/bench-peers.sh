@@ -21,13 +21,13 @@ trap 'rm -rf "$work"' EXIT
 install_go_tool() { # name module version
 	local bin="$tools/$1-$3"
 	if [ ! -x "$bin/$1" ]; then
-		echo "installing $1 $3 into $bin"
-		(cd "$work" && GOBIN="$bin" GOFLAGS= go install "$2@$3")
+		echo "installing $1 $3 into $bin" >&2
+		(cd "$work" && GOBIN="$bin" GOFLAGS= go install "$2@$3") >&2
 	fi
 	echo "$bin/$1"
 }
-fortio=$(install_go_tool fortio fortio.org/fortio "$fortio_version" | tail -1)
-vegeta=$(install_go_tool vegeta github.com/tsenart/vegeta/v12 "$vegeta_version" | tail -1)
+fortio=$(install_go_tool fortio fortio.org/fortio "$fortio_version")
+vegeta=$(install_go_tool vegeta github.com/tsenart/vegeta/v12 "$vegeta_version")
 wrk=$(command -v wrk || true)
 if [ -z "$wrk" ] && command -v apt-get >/dev/null; then
 	echo "installing wrk from Debian"
