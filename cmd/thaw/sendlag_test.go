@@ -18,14 +18,14 @@ import (
 func TestRunReportsSendLag(t *testing.T) {
 	srv := httptest.NewServer(delayHandler(time.Millisecond))
 	defer srv.Close()
-	dir := runScenarioOK(t, `
+	const lagScenario = `
 version: 1
 name: lag
-target: {url: "`+srv.URL+`"}
 phases:
   - {name: open, rate: {rps: 100, duration: 1s}}
   - {name: closed, concurrency: {workers: 2, iterations: 20}}
-`)
+`
+	dir := runAgainst(t, srv.URL, lagScenario)
 	if !strings.Contains(readFile(t, filepath.Join(dir, results.SummaryFile)), `"send_lag"`) {
 		t.Fatal("summary.json has no send_lag")
 	}
