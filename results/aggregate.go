@@ -22,9 +22,10 @@ type PhaseInfo struct {
 // Info is the engine's bookkeeping of a phase as a summary recorded it, so a run
 // directory can be rebuilt from its samples (WriteRun) without losing what the
 // samples do not say (planned, late and dropped arrivals, the target rate, the span).
+// Only open-model phases have send_lag (closed ones report intended latency too).
 func (p PhaseSummary) Info() PhaseInfo {
 	return PhaseInfo{Workload: p.Workload, Started: p.Started, Ended: p.Ended, Planned: p.Planned,
-		Late: p.Late, Dropped: p.Dropped, RateTarget: p.RateTarget, OpenModel: p.IntendedLatency != nil,
+		Late: p.Late, Dropped: p.Dropped, RateTarget: p.RateTarget, OpenModel: p.SendLag != nil,
 		Search: p.Search}
 }
 
@@ -35,7 +36,7 @@ func PhaseOf(name string, info PhaseInfo) PhaseSummary {
 		Planned: info.Planned, Late: info.Late, Dropped: info.Dropped, RateTarget: info.RateTarget,
 		Search: info.Search}
 	if info.OpenModel {
-		p.IntendedLatency = &Percentiles{}
+		p.IntendedLatency, p.SendLag = &Percentiles{}, &Percentiles{}
 	}
 	return p
 }
@@ -84,7 +85,7 @@ func NewAggregator() *Aggregator {
 
 func newPhaseAgg() *phaseAgg {
 	p := &phaseAgg{byKind: map[string]int64{}, classes: map[Class]int64{}, hists: map[string]*Histogram{}}
-	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit} {
+	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit, HistSendLag} {
 		p.hists[k] = NewHistogram()
 	}
 	return p
@@ -132,6 +133,7 @@ func (p *phaseAgg) add(s *Sample) {
 		class = Unknown
 	}
 	p.classes[class]++
+	p.addSendLag(s)
 	if !s.Measured() {
 		// Never reached the server (refused, DNS, TLS): no latency to report (a
 		// refused connection would otherwise pull every percentile down).
@@ -153,6 +155,17 @@ func (p *phaseAgg) add(s *Sample) {
 	if s.InitMS > 0 {
 		p.hists[HistInit].RecordMS(s.InitMS)
 	}
+}
+
+// addSendLag records how late a send left after its intended time: Start − Scheduled.
+// Every sample is recorded, since whether the phase planned its sends ahead may be
+// known only at its end; a closed-model phase's figure (the harness's own time
+// between claiming an iteration and sending) is neither reported nor totalled.
+func (p *phaseAgg) addSendLag(s *Sample) {
+	if s.Scheduled.IsZero() {
+		return
+	}
+	p.hists[HistSendLag].RecordMS(max(float64(s.Start.Sub(s.Scheduled))/float64(time.Millisecond), 0))
 }
 
 // Summary builds the per-phase and total summaries. Totals merge every phase's
@@ -195,6 +208,9 @@ func (p *phaseAgg) merge(o *phaseAgg) error {
 		p.classes[k] += v
 	}
 	for k, h := range o.hists {
+		if k == HistSendLag && !o.info.OpenModel {
+			continue
+		}
 		if err := p.hists[k].Merge(h); err != nil {
 			return err
 		}
@@ -268,6 +284,10 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 		iv := p.hists[HistInit].Percentiles()
 		ps.InitLatency = &iv
 	}
+	if p.info.OpenModel {
+		lag := p.hists[HistSendLag].Percentiles()
+		ps.SendLag = &lag
+	}
 	ps.Search = p.info.Search
 	for _, h := range p.hists {
 		ps.Overflow += h.Overflow()
@@ -278,7 +298,7 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if p.hists[k].Count() == 0 {
+		if p.hists[k].Count() == 0 || (k == HistSendLag && !p.info.OpenModel) {
 			continue
 		}
 		enc, err := p.hists[k].Encode()

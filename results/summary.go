@@ -13,6 +13,7 @@ const (
 	HistIntended = "intended" // latency from the intended send time (open-model phases)
 	HistServer   = "server"   // server time (first byte minus connection set-up)
 	HistInit     = "init"     // init duration reported by the platform or function
+	HistSendLag  = "send_lag" // actual minus intended send time (open-model phases)
 )
 
 // Summary is summary.json: what a run did, phase by phase and in total. Every figure
@@ -70,6 +71,9 @@ type PhaseSummary struct {
 	ColdLatency     Percentiles  `json:"cold_latency"`
 	WarmLatency     Percentiles  `json:"warm_latency"`
 	InitLatency     *Percentiles `json:"init_latency,omitempty"`
+	// SendLag (open-model phases) is how late each arrival was sent after its
+	// intended time: Start − Scheduled of every sample, failures included.
+	SendLag *Percentiles `json:"send_lag,omitempty"`
 
 	// Overflow counts values past the histograms' range (1 h), recorded as 1 h.
 	Overflow int64   `json:"overflow,omitempty"`

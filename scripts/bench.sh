@@ -87,3 +87,4 @@ print(f"exit {rc}; {lines} lines, {s['count']} requests ({s['cold']} cold, {s['e
       f"in {secs:.1f} s wall, {cpu:.1f} s CPU; peak RSS {rss_mb:.1f} MB (targets < 10 s, < 100 MB)")
 sys.exit(0 if rc == 0 and rss_mb < 100 and cpu < 10 else 1)
 PY
+./scripts/bench-peers.sh
