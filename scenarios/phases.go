@@ -38,6 +38,16 @@ func (r *Runner) runPhase(ctx context.Context, index int, p Phase) PhaseStats {
 		r.runOpen(ctx, p.Name, r.poisson(ramp, p.Ramp.Poisson, index), p.Ramp.MaxInFlight, &ps.PhaseInfo)
 	case p.Concurrency != nil:
 		r.runClosed(ctx, p.Name, p.Concurrency, start)
+	case p.Trace != nil:
+		if p.Trace.plan == nil { // a scenario built in memory: Load did not read the files
+			_ = r.sc.LoadTraces()
+		}
+		if sched := p.Trace.Schedule(r.scale); sched != nil {
+			if secs := r.scaledEstimate(p).Seconds(); secs > 0 {
+				ps.RateTarget = float64(p.Trace.Planned()) / secs
+			}
+			r.runOpen(ctx, p.Name, sched, p.Trace.MaxInFlight, &ps.PhaseInfo)
+		}
 	}
 	ps.Ended = r.clock.Now()
 	ps.Sent = r.prog.sent.Load() - sentBefore
