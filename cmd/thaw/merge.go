@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
-	"sort"
 
 	"github.com/spf13/cobra"
 
@@ -46,20 +46,31 @@ merged summary is exact, not an average of averages.`,
 	return cmd
 }
 
-// mergeRuns writes the samples of every run in dirs, in start-time order, to out and
-// returns the merged run's meta: the first run's settings, the widest span, and each
-// phase's engine bookkeeping added up across the runs.
+// mergeRuns checks that the runs in dirs are parts of one run, writes their samples,
+// merged in start-time order without holding them in memory, to out, and returns the
+// merged run's meta: the first run's settings, the widest span, and each phase's
+// engine bookkeeping added up across the runs. Mismatched runs are refused (wrapping
+// results.ErrMismatch).
 func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 	var (
-		all    []results.Sample
 		meta   results.Summary
 		phases phaseMerger
+		sums   []*results.Summary
 	)
-	for i, d := range dirs {
+	for _, d := range dirs {
+		if abs(d) == abs(out) {
+			return nil, fmt.Errorf("merge: --out %s is one of the inputs", out)
+		}
 		s, err := results.ReadSummary(d)
 		if err != nil {
 			return nil, err
 		}
+		sums = append(sums, s)
+	}
+	if err := results.CheckMergeable(dirs, sums); err != nil {
+		return nil, err
+	}
+	for i, s := range sums {
 		if i == 0 {
 			meta = *s
 		}
@@ -67,18 +78,17 @@ func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 		if s.Ended.After(meta.Ended) {
 			meta.Ended = s.Ended
 		}
+		meta.Interrupted = meta.Interrupted || s.Interrupted
 		for _, p := range s.Phases {
 			phases.add(p)
 		}
-		samples, err := results.LoadSamples(d)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, samples...)
 	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].Start.Before(all[j].Start) })
+	meta.Segment = nil
 	meta.Phases = phases.list
-	if _, err := results.WriteRun(out, meta, results.SliceSamples(all)); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	if _, err := results.WriteRun(out, meta, results.MergeSamples(dirs, out)); err != nil {
 		return nil, err
 	}
 	if src := filepath.Join(dirs[0], results.ScenarioFile); fileExists(src) {
@@ -87,6 +97,14 @@ func mergeRuns(dirs []string, out string) (*results.Summary, error) {
 		}
 	}
 	return &meta, nil
+}
+
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	return a
 }
 
 // phaseMerger adds up the engine's bookkeeping of phases from several summaries, in
