@@ -115,25 +115,71 @@ func wrapMismatch(errs []error) error {
 // sorted in chunks of this size, written to temporary files, and the files merged.
 var mergeChunkBytes = 16 << 20
 
-// MergeSamples streams the samples of the run directories dirs in start-time order
-// (ties keep directory order, then file order), with Seq renumbered 1…N so it stays
-// unique. It is an external merge sort, so the input files need not be sorted and
-// memory stays bounded (about mergeChunkBytes) whatever their size: the lines are
-// sorted in chunks into temporary files under tmp, which are then merged k ways and
-// removed. The returned Samples may be called once.
+// MergeSamples streams the samples of the run directories dirs in start-time order;
+// see MergeSampleLines. The returned Samples may be called once.
 func MergeSamples(dirs []string, tmp string) Samples {
 	return func(yield func(*Sample) error) error {
-		work, err := os.MkdirTemp(tmp, ".merge-")
-		if err != nil {
-			return fmt.Errorf("merge: %w", err)
-		}
-		defer os.RemoveAll(work)
-		runs, err := sortedRuns(dirs, work)
-		if err != nil {
+		return MergeSampleLines(dirs, tmp, func(line []byte) error {
+			var s Sample
+			if err := json.Unmarshal(line, &s); err != nil {
+				return fmt.Errorf("merge: %w", err)
+			}
+			return yield(&s)
+		})
+	}
+}
+
+// MergeSampleFile writes the samples of dirs, merged (see MergeSampleLines), to
+// out/samples.ndjson, replacing it atomically when complete, and returns how many it
+// wrote. Lines are copied, not decoded, so this is fast; the whole-run pass then
+// rewrites the file with WriteRun.
+func MergeSampleFile(dirs []string, out string) (int64, error) {
+	tmp, err := os.CreateTemp(out, ".merged-*.ndjson")
+	if err != nil {
+		return 0, fmt.Errorf("merge: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	bw := bufio.NewWriterSize(tmp, 64<<10)
+	var n int64
+	err = MergeSampleLines(dirs, out, func(line []byte) error {
+		n++
+		if _, err := bw.Write(line); err != nil {
 			return err
 		}
-		return mergeRuns(runs, yield)
+		return bw.WriteByte('\n')
+	})
+	if err == nil {
+		err = bw.Flush()
 	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(out, SamplesFile))
+	}
+	if err != nil {
+		return 0, fmt.Errorf("merge: %w", err)
+	}
+	return n, nil
+}
+
+// MergeSampleLines calls fn with every sample line of the run directories dirs, in
+// start-time order (ties keep directory order, then file order), with seq renumbered
+// 1…N so it stays unique. It is an external merge sort, so the input files need not
+// be sorted and memory stays bounded (about mergeChunkBytes) whatever their size:
+// lines are sorted in chunks into temporary files under tmp, which are then merged k
+// ways and removed. A truncated last line of a file is ignored, as ReadSamples does.
+func MergeSampleLines(dirs []string, tmp string, fn func(line []byte) error) error {
+	work, err := os.MkdirTemp(tmp, ".merge-")
+	if err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	defer os.RemoveAll(work)
+	runs, err := sortedRuns(dirs, work)
+	if err != nil {
+		return err
+	}
+	return mergeRuns(runs, fn)
 }
 
 // keyed is one sample line with its sort key.
@@ -159,6 +205,7 @@ func sortedRuns(dirs []string, work string) ([]string, error) {
 			return err
 		}
 		runs = append(runs, path)
+		clear(chunk)
 		chunk, size = chunk[:0], 0
 		return nil
 	}
@@ -177,8 +224,27 @@ func sortedRuns(dirs []string, work string) ([]string, error) {
 	return runs, flush()
 }
 
-// sampleLines calls fn with the start time and text of every sample line of path; a
-// truncated last line is ignored, as ReadSamples does.
+// startKey is the sample's start time, read straight from the line: Writer puts the
+// top-level "start" before any nested object, and a quote inside a string is escaped,
+// so the first `"start":"` is it. Lines written otherwise are decoded.
+func startKey(line []byte) (time.Time, error) {
+	const key = `"start":"`
+	if i := bytes.Index(line, []byte(key)); i >= 0 {
+		rest := line[i+len(key):]
+		if j := bytes.IndexByte(rest, '"'); j > 0 {
+			if t, err := time.Parse(time.RFC3339Nano, string(rest[:j])); err == nil {
+				return t, nil
+			}
+		}
+	}
+	var k struct {
+		Start time.Time `json:"start"`
+	}
+	err := json.Unmarshal(line, &k)
+	return k.Start, err
+}
+
+// sampleLines calls fn with the start time and text of every sample line of path.
 func sampleLines(path string, fn func(time.Time, []byte) error) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -193,16 +259,14 @@ func sampleLines(path string, fn func(time.Time, []byte) error) error {
 			return fmt.Errorf("%s:%d: %w", path, n, err)
 		}
 		if b = bytes.TrimSpace(b); len(b) > 0 {
-			var k struct {
-				Start time.Time `json:"start"`
-			}
-			if jerr := json.Unmarshal(b, &k); jerr != nil {
+			start, kerr := startKey(b)
+			if kerr != nil || !json.Valid(b) {
 				if last {
-					return nil
+					return nil // partial final line of an interrupted write
 				}
-				return fmt.Errorf("%s:%d: %w", path, n, jerr)
+				return fmt.Errorf("%s:%d: not a sample: %w", path, n, errors.Join(kerr, errors.New("invalid JSON")))
 			}
-			if ferr := fn(k.Start, b); ferr != nil {
+			if ferr := fn(start, b); ferr != nil {
 				return ferr
 			}
 		}
@@ -234,23 +298,23 @@ func writeLines(path string, lines []keyed) error {
 
 // runReader is the head of one sorted temporary file.
 type runReader struct {
-	br   *bufio.Reader
-	f    *os.File
-	idx  int
-	head Sample
+	br    *bufio.Reader
+	f     *os.File
+	idx   int
+	line  []byte
+	start time.Time
 }
 
-// next reads the following sample into head; ok false at the end.
+// next reads the following line into the head; ok false at the end.
 func (r *runReader) next() (bool, error) {
 	b, err := r.br.ReadBytes('\n')
-	if len(bytes.TrimSpace(b)) == 0 {
+	if r.line = bytes.TrimSpace(b); len(r.line) == 0 {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return false, fmt.Errorf("merge: %w", err)
 		}
 		return false, nil
 	}
-	r.head = Sample{}
-	if err := json.Unmarshal(b, &r.head); err != nil {
+	if r.start, err = startKey(r.line); err != nil {
 		return false, fmt.Errorf("merge: %s: %w", r.f.Name(), err)
 	}
 	return true, nil
@@ -261,7 +325,7 @@ type runHeap []*runReader
 
 func (h runHeap) Len() int { return len(h) }
 func (h runHeap) Less(i, j int) bool {
-	if c := h[i].head.Start.Compare(h[j].head.Start); c != 0 {
+	if c := h[i].start.Compare(h[j].start); c != 0 {
 		return c < 0
 	}
 	return h[i].idx < h[j].idx
@@ -275,8 +339,8 @@ func (h *runHeap) Pop() any {
 	return x
 }
 
-// mergeRuns merges the sorted files k ways and yields their samples in order.
-func mergeRuns(paths []string, yield func(*Sample) error) error {
+// mergeRuns merges the sorted files k ways and passes their lines, renumbered, to fn.
+func mergeRuns(paths []string, fn func([]byte) error) error {
 	h := make(runHeap, 0, len(paths))
 	defer func() {
 		for _, r := range h {
@@ -301,12 +365,16 @@ func mergeRuns(paths []string, yield func(*Sample) error) error {
 	}
 	heap.Init(&h)
 	var seq int64
+	var buf []byte
 	for h.Len() > 0 {
 		r := h[0]
 		seq++
-		s := r.head
-		s.Seq = seq
-		if err := yield(&s); err != nil {
+		line, err := renumber(buf[:0], r.line, seq)
+		if err != nil {
+			return err
+		}
+		buf = line
+		if err := fn(line); err != nil {
 			return err
 		}
 		ok, err := r.next()
@@ -321,4 +389,27 @@ func mergeRuns(paths []string, yield func(*Sample) error) error {
 		}
 	}
 	return nil
+}
+
+// renumber appends line to dst with its seq set to seq: in place when the line starts
+// with {"seq":N, as Writer writes it, through a decode otherwise.
+func renumber(dst, line []byte, seq int64) ([]byte, error) {
+	const prefix = `{"seq":`
+	if bytes.HasPrefix(line, []byte(prefix)) {
+		if i := bytes.IndexByte(line, ','); i > len(prefix) {
+			dst = append(dst, prefix...)
+			dst = strconv.AppendInt(dst, seq, 10)
+			return append(dst, line[i:]...), nil
+		}
+	}
+	var s Sample
+	if err := json.Unmarshal(line, &s); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	s.Seq = seq
+	b, err := json.Marshal(&s)
+	if err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
+	}
+	return append(dst, b...), nil
 }
