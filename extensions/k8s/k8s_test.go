@@ -141,4 +141,3 @@ func TestReadmeCommands(t *testing.T) {
 		}
 	}
 }
-
