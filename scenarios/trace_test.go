@@ -191,7 +191,7 @@ func TestTraceProblems(t *testing.T) {
 	wrongHeader := write("hdr.csv", "app,func,end_timestamp,duration\n")
 	bad21 := write("bad21.csv", "app,func,end_timestamp,duration\na,f,1.5,0.1\na,f,abc,0.1\n")
 	for _, tc := range []struct{ trace, want string }{
-		{`{format: azure-2019, invocations: ` + bad + `}`, "bad.csv:3: column 6 (minute 2): want a count >= 0, got \"x\""},
+		{`{format: azure-2019, invocations: ` + bad + `}`, "bad.csv:3: column 6 (minute 2): want a count from 0 to 20000000, got \"x\""},
 		{`{format: azure-2019, invocations: ` + short + `}`, "short.csv:2: 6 columns, want 7"},
 		{`{format: azure-2019, invocations: ` + wrongHeader + `}`, "hdr.csv:1: header must start with HashOwner"},
 		{`{format: azure-2021, invocations: ` + bad21 + `}`, "bad21.csv:3: want end_timestamp and duration"},

@@ -25,6 +25,7 @@ const (
 	MaxTraceArrivals  = 20_000_000 // arrivals one trace phase may plan
 	maxTraceLineBytes = 64 << 10   // a 2019 row of 1,440 counts is about 10 KB
 	maxTraceFunctions = 2_000_000  // distinct functions counted when choosing the top N
+	maxTraceSeconds   = 100 << 20  // latest azure-2021 timestamp accepted (about 3 years)
 )
 
 // tracePlan is what a trace phase replays, in trace time: either per-minute counts
@@ -175,12 +176,15 @@ func read2019(path string, functions []string, top, from, to int) (*tracePlan, e
 			plan.minutes = make([]int64, to-from)
 		}
 		for m := from; m < to; m++ {
-			n, err := strconv.ParseInt(f[4+m], 10, 64)
-			if err != nil || n < 0 {
-				return fmt.Errorf("column %d (minute %d): want a count >= 0, got %q", 5+m, m+1, f[4+m])
+			n, err := count2019(f, m)
+			if err != nil {
+				return err
 			}
 			plan.minutes[m-from] += n
 			total += n
+			if total > MaxTraceArrivals {
+				break
+			}
 		}
 		if total > MaxTraceArrivals {
 			return fmt.Errorf("more than %d arrivals in the window: choose fewer functions or minutes", MaxTraceArrivals)
@@ -206,13 +210,22 @@ func sum2019(f []string, cols, from, to int) (int64, error) {
 	}
 	var sum int64
 	for m := from; m < to; m++ {
-		n, err := strconv.ParseInt(f[4+m], 10, 64)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("column %d (minute %d): want a count >= 0, got %q", 5+m, m+1, f[4+m])
+		n, err := count2019(f, m)
+		if err != nil {
+			return 0, err
 		}
-		sum += n
+		sum = min(sum+n, MaxTraceArrivals+1) // no overflow; past the limit is enough to know
 	}
 	return sum, nil
+}
+
+// count2019 reads the count of minute column m (0-based) of a row.
+func count2019(f []string, m int) (int64, error) {
+	n, err := strconv.ParseInt(f[4+m], 10, 64)
+	if err != nil || n < 0 || n > MaxTraceArrivals {
+		return 0, fmt.Errorf("column %d (minute %d): want a count from 0 to %d, got %q", 5+m, m+1, MaxTraceArrivals, f[4+m])
+	}
+	return n, nil
 }
 
 // read2021 reads an azure-2021 file (app,func,end_timestamp,duration; seconds): each
@@ -232,8 +245,8 @@ func read2021(path string, functions []string, top, from, to int) (*tracePlan, e
 		}
 		end, err1 := strconv.ParseFloat(f[2], 64)
 		dur, err2 := strconv.ParseFloat(f[3], 64)
-		if err1 != nil || err2 != nil || end < 0 || dur < 0 || dur > end+1 {
-			return 0, false, fmt.Errorf("want end_timestamp and duration in seconds (end >= duration >= 0), got %q, %q", f[2], f[3])
+		if err1 != nil || err2 != nil || !(end >= 0 && end <= maxTraceSeconds) || !(dur >= 0 && dur <= end+1) {
+			return 0, false, fmt.Errorf("want end_timestamp and duration in seconds (%d >= end >= duration >= 0), got %q, %q", maxTraceSeconds, f[2], f[3])
 		}
 		at := time.Duration(max(end-dur, 0) * float64(time.Second))
 		return at, at >= lo && (to == 0 || at < hi), nil
