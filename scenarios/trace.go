@@ -229,3 +229,18 @@ func SpreadMinute(spread string, count int, seed uint64, minute int) []float64 {
 	}
 	return out
 }
+
+// TraceMonthlyInvocations projects the scenario's trace phases to a 30-day month: each
+// loaded trace's arrivals times the number of its windows in a month (trace time, not
+// scaled). 0 when there is no loaded trace phase. The cost report prices that many
+// invocations with the cold rate the replay measured.
+func (sc *Scenario) TraceMonthlyInvocations() int64 {
+	const month = 30 * 24 * time.Hour
+	var total float64
+	for _, p := range sc.Phases {
+		if t := p.Trace; t != nil && t.plan != nil && t.length() > 0 {
+			total += float64(t.plan.total()) * float64(month) / float64(t.length())
+		}
+	}
+	return int64(total + 0.5)
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -30,6 +31,7 @@ merged summary is exact, not an average of averages.`,
 			if err != nil {
 				return usageErr(err)
 			}
+			debug.FreeOSMemory() // hand the merge's chunk buffers back before the whole-run pass
 			specs, err := reportProbes(out, "")
 			if err != nil {
 				specs = nil // no scenario kept: the default probes

@@ -206,7 +206,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if err != nil {
 		return abortErr(err)
 	}
-	sum.Pricing = sc.Pricing
+	sum.Pricing = tracePricing(sc)
 	sum.ThresholdExprs = exprs
 	sum.Interrupted = stats.Interrupted
 	sum.RunID, sum.Segment = seg.runID, seg.segment

@@ -31,6 +31,7 @@ func TestRunTraceReplayPerMinute(t *testing.T) {
 version: 1
 name: replay
 target: {url: "`+srv.URL+`"}
+pricing: {model: aws-lambda, arch: arm64, memory_mb: 512}
 phases:
   - name: replay
     trace: {format: azure-2019, invocations: `+traces+`/azure-2019-invocations.csv, functions: [f1http, f2queue], day_minutes: [`+strconv.Itoa(from)+`, `+strconv.Itoa(to)+`], spread: uniform, seed: 3}
@@ -91,6 +92,11 @@ phases:
 	t.Logf("%d invocations over %v planned, wall %v, late %d, dropped %d", p.Count, last, wall, p.Late, p.Dropped)
 	if p.Count != total || p.Dropped != 0 || p.Errors != 0 || p.Workload != "trace" {
 		t.Errorf("phase: count %d (want %d), dropped %d, errors %d, workload %q", p.Count, total, p.Dropped, p.Errors, p.Workload)
+	}
+	// What-if cost: the replayed pattern (total invocations in 10 trace minutes) projected
+	// to a 30-day month.
+	if c := sum.Cost; c == nil || c.MonthlyInvocations != total*30*24*6 || c.MonthlyUSD <= 0 {
+		t.Errorf("cost %+v, want a monthly projection of %d invocations", c, total*30*24*6)
 	}
 	if last < 9*time.Second {
 		t.Errorf("last arrival planned at %v, want the replay to span ~10 s", last)
