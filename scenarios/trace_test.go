@@ -31,15 +31,7 @@ func loadTrace(t *testing.T, trace string) (*scenarios.Scenario, error) {
 // the chosen functions' counts per minute (all functions when none are named).
 func perMinute2019(t *testing.T, functions ...string) []int64 {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sampleTraces, "azure-2019-invocations.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, filepath.Join(sampleTraces, "azure-2019-invocations.csv"))
 	out := make([]int64, len(rows[0])-4)
 	for _, r := range rows[1:] {
 		if len(functions) > 0 && !strings.Contains(strings.Join(functions, ","), r[2]) {
@@ -51,6 +43,21 @@ func perMinute2019(t *testing.T, functions ...string) []int64 {
 		}
 	}
 	return out
+}
+
+// readCSV reads a whole CSV file with encoding/csv (not thaw's reader).
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }
 
 // bucket counts the schedule's arrivals per bucket of width w.
@@ -134,15 +141,7 @@ func TestTrace2021StartTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := readCSV(t, file)
 	want := make([]int64, 20)
 	for _, r := range rows[1:] {
 		end, _ := strconv.ParseFloat(r[2], 64)
@@ -235,5 +234,23 @@ func TestSpreadMinute(t *testing.T) {
 	}
 	if got := scenarios.SpreadMinute("equidistant", 4, 0, 0); got[0] != 0.125 || got[3] != 0.875 {
 		t.Errorf("equidistant 4: %v, want 1/8, 3/8, 5/8, 7/8", got)
+	}
+}
+
+// TestTraceTopBadRows: a malformed row found while counting the top functions is a
+// problem naming its line, in both formats.
+func TestTraceTopBadRows(t *testing.T) {
+	dir := t.TempDir()
+	for name, tc := range map[string]struct{ body, format, want string }{
+		"a.csv": {"HashOwner,HashApp,HashFunction,Trigger,1\no,a,f,http,1\nx\n", "azure-2019", "a.csv:3: 1 columns, want 5"},
+		"b.csv": {"app,func,end_timestamp,duration\na,f,2,1\nx\n", "azure-2021", "b.csv:3: 1 columns, want 4"},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(tc.body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := loadTrace(t, `{format: `+tc.format+`, invocations: `+filepath.Join(dir, name)+`, top: 1}`)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", name, err, tc.want)
+		}
 	}
 }

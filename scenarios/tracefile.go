@@ -137,34 +137,20 @@ func read2019(path string, functions []string, top, from, to int) (*tracePlan, e
 		}
 		return nil
 	}
-	chosen := map[string]bool{}
-	for _, fn := range functions {
-		chosen[fn] = false
-	}
-	if top > 0 {
-		totals := map[string]int64{}
-		err := csvRows(path, window, func(line int, f []string) error {
-			n, err := sum2019(f, cols, from, to)
-			if err != nil {
-				return err
-			}
-			if _, ok := totals[f[2]]; !ok && len(totals) >= maxTraceFunctions {
-				return fmt.Errorf("more than %d functions", maxTraceFunctions)
-			}
-			totals[f[2]] += n
-			return nil
-		})
+	chosen, err := chooseFunctions(path, window, functions, top, func(f []string) (string, int64, error) {
+		n, err := sum2019(f, cols, from, to)
 		if err != nil {
-			return nil, err
+			return "", 0, err
 		}
-		for _, fn := range topFunctions(totals, top) {
-			chosen[fn] = false
-		}
+		return f[2], n, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	plan := &tracePlan{}
 	var total int64
 	all := len(chosen) == 0
-	err := csvRows(path, window, func(line int, f []string) error {
+	err = csvRows(path, window, func(line int, f []string) error {
 		if len(f) != cols+4 {
 			return fmt.Errorf("%d columns, want %d", len(f), cols+4)
 		}
@@ -251,33 +237,22 @@ func read2021(path string, functions []string, top, from, to int) (*tracePlan, e
 		at := time.Duration(max(end-dur, 0) * float64(time.Second))
 		return at, at >= lo && (to == 0 || at < hi), nil
 	}
-	chosen := map[string]bool{}
-	for _, fn := range functions {
-		chosen[fn] = false
-	}
-	if top > 0 {
-		totals := map[string]int64{}
-		err := csvRows(path, header, func(line int, f []string) error {
-			_, in, err := start(f)
-			if err != nil || !in {
-				return err
-			}
-			if _, ok := totals[f[1]]; !ok && len(totals) >= maxTraceFunctions {
-				return fmt.Errorf("more than %d functions", maxTraceFunctions)
-			}
-			totals[f[1]]++
-			return nil
-		})
-		if err != nil {
-			return nil, err
+	chosen, err := chooseFunctions(path, header, functions, top, func(f []string) (string, int64, error) {
+		_, in, err := start(f)
+		switch {
+		case err != nil:
+			return "", 0, err
+		case in:
+			return f[1], 1, nil
 		}
-		for _, fn := range topFunctions(totals, top) {
-			chosen[fn] = false
-		}
+		return f[1], 0, nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	plan := &tracePlan{offsets: []time.Duration{}}
 	all := len(chosen) == 0
-	err := csvRows(path, header, func(line int, f []string) error {
+	err = csvRows(path, header, func(line int, f []string) error {
 		at, in, err := start(f)
 		if err != nil {
 			return err
@@ -303,6 +278,40 @@ func read2021(path string, functions []string, top, from, to int) (*tracePlan, e
 	}
 	sort.Slice(plan.offsets, func(i, j int) bool { return plan.offsets[i] < plan.offsets[j] })
 	return plan, nil
+}
+
+// chooseFunctions returns the functions a trace phase replays, each marked not yet
+// seen: those named, or with top > 0 the top busiest in the window, counted in a first
+// pass over the file (count gives a row's function and its arrivals in the window).
+// An empty map means every function.
+func chooseFunctions(path string, header func([]string) error, functions []string, top int,
+	count func(f []string) (string, int64, error)) (map[string]bool, error) {
+	chosen := map[string]bool{}
+	for _, fn := range functions {
+		chosen[fn] = false
+	}
+	if top <= 0 {
+		return chosen, nil
+	}
+	totals := map[string]int64{}
+	err := csvRows(path, header, func(line int, f []string) error {
+		name, n, err := count(f)
+		if err != nil {
+			return err
+		}
+		if _, ok := totals[name]; !ok && len(totals) >= maxTraceFunctions {
+			return fmt.Errorf("more than %d functions", maxTraceFunctions)
+		}
+		totals[name] += n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, fn := range topFunctions(totals, top) {
+		chosen[fn] = false
+	}
+	return chosen, nil
 }
 
 // topFunctions returns the n functions with the most invocations, ties by name.
