@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"container/heap"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // Segment says which part of a run a run directory holds: Index of Count (1-based).
@@ -121,7 +122,7 @@ func MergeSamples(dirs []string, tmp string) Samples {
 	return func(yield func(*Sample) error) error {
 		return MergeSampleLines(dirs, tmp, func(line []byte) error {
 			var s Sample
-			if err := json.Unmarshal(line, &s); err != nil {
+			if err := gojson.Unmarshal(line, &s); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
 			return yield(&s)
@@ -240,7 +241,7 @@ func startKey(line []byte) (time.Time, error) {
 	var k struct {
 		Start time.Time `json:"start"`
 	}
-	err := json.Unmarshal(line, &k)
+	err := gojson.Unmarshal(line, &k)
 	return k.Start, err
 }
 
@@ -260,7 +261,7 @@ func sampleLines(path string, fn func(time.Time, []byte) error) error {
 		}
 		if b = bytes.TrimSpace(b); len(b) > 0 {
 			start, kerr := startKey(b)
-			if kerr != nil || !json.Valid(b) {
+			if kerr != nil || !gojson.Valid(b) {
 				if last {
 					return nil // partial final line of an interrupted write
 				}
@@ -391,8 +392,9 @@ func mergeRuns(paths []string, fn func([]byte) error) error {
 	return nil
 }
 
-// renumber appends line to dst with its seq set to seq: in place when the line starts
-// with {"seq":N, as Writer writes it, through a decode otherwise.
+// renumber appends line to dst with its seq set to seq. Writer's lines start with
+// {"seq":N, (or with no seq when it was 0): the number is replaced or inserted in
+// place; other lines are decoded and encoded again.
 func renumber(dst, line []byte, seq int64) ([]byte, error) {
 	const prefix = `{"seq":`
 	if bytes.HasPrefix(line, []byte(prefix)) {
@@ -401,15 +403,16 @@ func renumber(dst, line []byte, seq int64) ([]byte, error) {
 			dst = strconv.AppendInt(dst, seq, 10)
 			return append(dst, line[i:]...), nil
 		}
+	} else if len(line) > 2 && line[0] == '{' && line[1] == '"' && !bytes.Contains(line, []byte(`"seq":`)) {
+		dst = append(dst, prefix...)
+		dst = strconv.AppendInt(dst, seq, 10)
+		dst = append(dst, ',')
+		return append(dst, line[1:]...), nil
 	}
 	var s Sample
-	if err := json.Unmarshal(line, &s); err != nil {
+	if err := gojson.Unmarshal(line, &s); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
 	s.Seq = seq
-	b, err := json.Marshal(&s)
-	if err != nil {
-		return nil, fmt.Errorf("merge: %w", err)
-	}
-	return append(dst, b...), nil
+	return AppendSample(dst, &s)
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,26 @@ func TestParseSegment(t *testing.T) {
 		if (err == nil) != ok || (ok && s.String() != text) {
 			t.Errorf("%q: %v, %v", text, s, err)
 		}
+	}
+}
+
+// TestMergeRenumbersEveryLineForm: lines whose seq was 0 (left out by the encoder), and
+// lines written by another encoder with other key orders, get their new seq once.
+func TestMergeRenumbersEveryLineForm(t *testing.T) {
+	dir := t.TempDir()
+	lines := `{"request_id":"a","start":"2026-12-01T22:00:00.000000001Z","latency_ms":1}
+{"seq":7,"request_id":"b","start":"2026-12-01T22:00:00.000000002Z","latency_ms":2}
+{"latency_ms":3,"request_id":"c","seq":9,"start":"2026-12-01T22:00:00.000000003Z"}
+`
+	if err := os.WriteFile(filepath.Join(dir, results.SamplesFile), []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := results.MergeSamples([]string{dir}, t.TempDir())(func(s *results.Sample) error {
+		got = append(got, s.RequestID+":"+strconv.FormatInt(s.Seq, 10)+":"+strconv.FormatFloat(s.LatencyMS, 'g', -1, 64))
+		return nil
+	})
+	if want := "a:1:1 b:2:2 c:3:3"; err != nil || strings.Join(got, " ") != want {
+		t.Fatalf("got %v, %v; want %s", got, err, want)
 	}
 }
