@@ -119,3 +119,55 @@ func TestCheckStartAt(t *testing.T) {
 		}
 	}
 }
+
+// TestRunnerSegmentsAddUpToWhole: the Runner run as segments 1…3 (fake clock) sends,
+// phase by phase, exactly what it sends whole, waits for the start time, and gives
+// each segment its own request ids under the shared run id.
+func TestRunnerSegmentsAddUpToWhole(t *testing.T) {
+	sc := scenarioOf(
+		scenarios.Phase{Name: "rate", Rate: &scenarios.Rate{RPS: 40, Duration: dur(2 * time.Second), Poisson: true, MaxInFlight: 1000}},
+		scenarios.Phase{Name: "burst", Burst: &scenarios.Burst{Size: 10, Repeat: 2, AfterIdle: dur(time.Second)}},
+		scenarios.Phase{Name: "workers", Concurrency: &scenarios.Concurrency{Workers: 2, Iterations: 11}},
+		scenarios.Phase{Name: "sweep", Idle: &scenarios.Idle{Intervals: []scenarios.Duration{dur(time.Second), dur(2 * time.Second)}, Samples: 2, Order: "given"}},
+	)
+	perPhase := func(samples []*results.Sample) map[string]int {
+		out := map[string]int{}
+		for _, s := range samples {
+			out[s.Phase]++
+		}
+		return out
+	}
+	clock := newFakeClock()
+	p := &platform{clock: clock, keepAlive: time.Hour, coldLatency: 5 * time.Millisecond, warmLatency: time.Millisecond}
+	_, sink := run(t, sc, p, scenarios.WithClock(clock))
+	whole := perPhase(sink.all())
+	sum := map[string]int{}
+	ids := map[string]bool{}
+	for i := 1; i <= 3; i++ {
+		clock := newFakeClock()
+		p := &platform{clock: clock, keepAlive: time.Hour, coldLatency: 5 * time.Millisecond, warmLatency: time.Millisecond}
+		startAt := clock.Now().Add(time.Minute)
+		st, sink := run(t, sc, p, scenarios.WithClock(clock), scenarios.WithRunID("run1"),
+			scenarios.WithSegment(results.Segment{Index: i, Count: 3}), scenarios.WithStartAt(startAt))
+		if st.Started.Before(startAt) {
+			t.Errorf("segment %d started at %v, before the start time %v", i, st.Started, startAt)
+		}
+		for _, s := range sink.all() {
+			if ids[s.RequestID] || !strings.HasPrefix(s.RequestID, "run1-s") {
+				t.Errorf("request id %q doubled or without the segment", s.RequestID)
+			}
+			ids[s.RequestID] = true
+		}
+		for k, v := range perPhase(sink.all()) {
+			sum[k] += v
+		}
+	}
+	if whole["burst"] != 20 || whole["workers"] != 11 || whole["sweep"] != 4 || whole["rate"] < 50 {
+		t.Fatalf("whole run sent %v", whole)
+	}
+	for k, v := range whole {
+		if sum[k] != v {
+			t.Errorf("phase %s: segments sent %d together, the whole run %d", k, sum[k], v)
+		}
+	}
+}

@@ -132,6 +132,9 @@ func (m *phaseMerger) add(p results.PhaseSummary) {
 		if q.IntendedLatency == nil {
 			q.IntendedLatency = p.IntendedLatency
 		}
+		if q.Search == nil { // an idle search runs in segment 1 only, whatever the order
+			q.Search = p.Search
+		}
 		q.Planned += p.Planned
 		q.Late += p.Late
 		q.Dropped += p.Dropped
