@@ -16,12 +16,17 @@ func newMergeCmd() *cobra.Command {
 	var a analysisOptions
 	cmd := &cobra.Command{
 		Use:   "merge DIR... --out DIR",
-		Short: "Merge run directories (shards of one run) into one",
-		Long: `Merge joins the samples of several run directories (for example the shards of
-one run sent from several machines), then runs the whole-run pass over the
-merged samples: every sample is judged again with all of the data (an instance
-first seen by two shards is one cold start) and every figure is rebuilt, so the
-merged summary is exact, not an average of averages.`,
+		Short: "Merge the segments (or shards) of one run into one run directory",
+		Long: `Merge joins the run directories of one run sent from several machines: the
+segments of thaw run --segment i/n, or shards of one scenario. Samples are merged
+in start-time order by an external merge sort (memory does not grow with the
+run), then the whole-run pass judges every sample again with all of the data (an
+instance first seen by two segments is one cold start) and rebuilds every
+figure, so the merged summary is exact, not an average of averages.
+
+Runs of different scenarios (name or scenario file), segments of different runs
+or counts, a missing segment or one given twice are refused with exit 2.`,
+		Example: `  thaw merge seg-1 seg-2 seg-3 --out merged`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
