@@ -27,7 +27,7 @@ figure, so the merged summary is exact, not an average of averages.
 Runs of different scenarios (name or scenario file), segments of different runs
 or counts, a missing segment or one given twice are refused with exit 2.`,
 		Example: `  thaw merge seg-1 seg-2 seg-3 --out merged`,
-		Args: cobra.MinimumNArgs(1),
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return usageErr(fmt.Errorf("merge: --out DIR is required"))
