@@ -59,6 +59,11 @@ func (s segmentOptions) settle(now time.Time, source []byte) (segmentRun, error)
 	if err != nil {
 		return out, fmt.Errorf("--segment: %w", err)
 	}
+	if s.startAt == "" && s.runID == "" {
+		// Without either, two runs of one scenario would share a run id, and thaw merge
+		// could not tell their segments apart.
+		return out, fmt.Errorf("--segment needs --start-at (so the segments start together) or --run-id")
+	}
 	out.segment = &seg
 	out.runID = s.runID
 	if out.runID == "" { // every segment computes the same id from what they share

@@ -171,6 +171,7 @@ func TestRunSegmentFlags(t *testing.T) {
 		want string
 	}{
 		{[]string{"--segment", "4/3"}, "want i/n with 1 <= i <= n"},
+		{[]string{"--segment", "1/3"}, "--segment needs --start-at (so the segments start together) or --run-id"},
 		{[]string{"--start-at", "tomorrow"}, "want an RFC 3339 time"},
 		{[]string{"--start-at", "2020-01-01T00:00:00Z"}, "this segment started late or its clock is ahead"},
 	} {
