@@ -137,6 +137,9 @@ func (m *phaseMerger) add(p results.PhaseSummary) {
 		if q.IntendedLatency == nil {
 			q.IntendedLatency = p.IntendedLatency
 		}
+		if q.SendLag == nil { // marks an open-model phase (PhaseSummary.Info)
+			q.SendLag = p.SendLag
+		}
 		if q.Search == nil { // an idle search runs in segment 1 only, whatever the order
 			q.Search = p.Search
 		}
@@ -148,5 +151,5 @@ func (m *phaseMerger) add(p results.PhaseSummary) {
 	}
 	m.list = append(m.list, results.PhaseSummary{Name: p.Name, Workload: p.Workload, Started: p.Started,
 		Ended: p.Ended, Planned: p.Planned, Late: p.Late, Dropped: p.Dropped, RateTarget: p.RateTarget,
-		IntendedLatency: p.IntendedLatency, Search: p.Search})
+		IntendedLatency: p.IntendedLatency, SendLag: p.SendLag, Search: p.Search})
 }

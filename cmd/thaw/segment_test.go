@@ -120,6 +120,9 @@ func TestSegmentsMergeEqualsWhole(t *testing.T) {
 				m.Phases[i].Count, m.Phases[i].Planned, w.Phases[i].Count, w.Phases[i].Planned)
 		}
 	}
+	if w.Phases[0].SendLag == nil || m.Phases[0].SendLag == nil {
+		t.Errorf("open-model phase send_lag: whole %v, merged %v; want both", w.Phases[0].SendLag, m.Phases[0].SendLag)
+	}
 	agg := results.NewAggregator()
 	for i := range union {
 		agg.Add(&union[i])
