@@ -29,6 +29,10 @@ type Summary struct {
 	// measured idle times and keep-alive are that many times shorter than written.
 	TimeScale   float64 `json:"time_scale,omitempty"`
 	AbortReason string  `json:"abort_reason,omitempty"`
+	// RunID is shared by the segments of one run (thaw run --segment i/n); Segment
+	// says which part this directory holds (nil: the whole run, or a merge).
+	RunID   string   `json:"run_id,omitempty"`
+	Segment *Segment `json:"segment,omitempty"`
 
 	Phases []PhaseSummary `json:"phases"`
 	Totals PhaseSummary   `json:"totals"`

@@ -46,6 +46,10 @@ func (p *Phase) applyDefaults() {
 	if p.Ramp != nil {
 		setDefaultInt(&p.Ramp.MaxInFlight, DefaultMaxInFlight)
 	}
+	if p.Trace != nil {
+		setDefaultInt(&p.Trace.MaxInFlight, DefaultMaxInFlight)
+		setDefault(&p.Trace.Spread, SpreadExponential)
+	}
 }
 
 func setDefault(s *string, v string) {

@@ -47,12 +47,14 @@ func (p Phase) EstimatedDuration() time.Duration {
 		return sum
 	case p.Concurrency != nil:
 		return p.Concurrency.Duration.D()
+	case p.Trace != nil:
+		return p.Trace.length()
 	}
 	return 0
 }
 
-// Workload names the phase's workload: idle, idle-search, burst, rate, ramp or
-// concurrency ("" when none is set).
+// Workload names the phase's workload: idle, idle-search, burst, rate, ramp,
+// concurrency or trace ("" when none is set).
 func (p Phase) Workload() string {
 	switch {
 	case p.Idle != nil && p.Idle.Search != nil:
@@ -67,6 +69,8 @@ func (p Phase) Workload() string {
 		return "ramp"
 	case p.Concurrency != nil:
 		return "concurrency"
+	case p.Trace != nil:
+		return "trace"
 	}
 	return ""
 }

@@ -36,7 +36,7 @@ func (r *Runner) reserve() slot {
 func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled time.Time, mode sendMode, sl slot) *results.Sample {
 	s := &results.Sample{
 		Seq:          sl.seq,
-		RequestID:    fmt.Sprintf("%s-%06d", r.runID, sl.seq),
+		RequestID:    fmt.Sprintf("%s-%06d", r.reqID, sl.seq),
 		Phase:        phase,
 		IdleBeforeMS: -1,
 		InFlight:     int(sl.inFlight),

@@ -30,6 +30,9 @@ func LoadTarget(path, url string) (*Scenario, error) {
 	}
 	if sc != nil {
 		problems = append(problems, Problems(sc.Validate())...)
+		if len(problems) == 0 { // trace files are read only once the scenario is sound
+			problems = sc.LoadTraces()
+		}
 	}
 	SortProblems(problems)
 	return sc, errors.Join(problems...)

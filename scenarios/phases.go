@@ -28,16 +28,26 @@ func (r *Runner) runPhase(ctx context.Context, index int, p Phase) PhaseStats {
 		r.runBurst(ctx, p.Name, p.Burst, start)
 	case p.Rate != nil:
 		sched := Schedule(ConstantSchedule{RPS: p.Rate.RPS, Duration: r.dur(p.Rate.Duration)})
-		ps.RateTarget = p.Rate.RPS
-		r.runOpen(ctx, p.Name, r.poisson(sched, p.Rate.Poisson, index), p.Rate.MaxInFlight, &ps.PhaseInfo)
+		ps.RateTarget = p.Rate.RPS / float64(max(r.seg.Count, 1))
+		r.runOpen(ctx, p.Name, r.segment(r.poisson(sched, p.Rate.Poisson, index)), p.Rate.MaxInFlight, &ps.PhaseInfo)
 	case p.Ramp != nil:
 		ramp := r.scaledRamp(p.Ramp)
 		if secs := r.scaledEstimate(p).Seconds(); secs > 0 {
-			ps.RateTarget = ramp.Total() / secs
+			ps.RateTarget = ramp.Total() / secs / float64(max(r.seg.Count, 1))
 		}
-		r.runOpen(ctx, p.Name, r.poisson(ramp, p.Ramp.Poisson, index), p.Ramp.MaxInFlight, &ps.PhaseInfo)
+		r.runOpen(ctx, p.Name, r.segment(r.poisson(ramp, p.Ramp.Poisson, index)), p.Ramp.MaxInFlight, &ps.PhaseInfo)
 	case p.Concurrency != nil:
 		r.runClosed(ctx, p.Name, p.Concurrency, start)
+	case p.Trace != nil:
+		if p.Trace.plan == nil { // a scenario built in memory: Load did not read the files
+			_ = r.sc.LoadTraces()
+		}
+		if sched := p.Trace.Schedule(r.scale); sched != nil {
+			if secs := r.scaledEstimate(p).Seconds(); secs > 0 {
+				ps.RateTarget = float64(p.Trace.Planned()) / secs / float64(max(r.seg.Count, 1))
+			}
+			r.runOpen(ctx, p.Name, r.segment(sched), p.Trace.MaxInFlight, &ps.PhaseInfo)
+		}
 	}
 	ps.Ended = r.clock.Now()
 	ps.Sent = r.prog.sent.Load() - sentBefore
@@ -57,6 +67,14 @@ func (r *Runner) scaledRamp(w *Ramp) *RampSchedule {
 		stages[i] = Stage{To: st.To, Over: Duration(r.dur(st.Over))}
 	}
 	return NewRampSchedule(w.From, stages)
+}
+
+// segment returns the Runner's segment of an open-model schedule.
+func (r *Runner) segment(s Schedule) Schedule {
+	if r.seg.Count <= 1 {
+		return s
+	}
+	return SegmentSchedule{Base: s, Segment: r.seg}
 }
 
 // poisson makes s a Poisson process when on, seeded with the scenario seed plus the
@@ -114,7 +132,7 @@ func (r *Runner) runIdle(ctx context.Context, phase string, w *Idle, start time.
 	for i, d := range w.Intervals {
 		intervals[i] = r.dur(d)
 	}
-	for _, gap := range IdleGaps(intervals, w.Samples, w.Order == "shuffled", r.sc.Seed) {
+	for _, gap := range SegmentGaps(IdleGaps(intervals, w.Samples, w.Order == "shuffled", r.sc.Seed), r.seg) {
 		if r.sleepUntil(ctx, r.sinceLastEnd(start).Add(gap)) != nil {
 			return
 		}
@@ -126,6 +144,9 @@ func (r *Runner) runIdle(ctx context.Context, phase string, w *Idle, start time.
 // the next gap is chosen. When nothing has completed yet in the run, one priming
 // invocation (recorded, not judged) makes sure an instance exists before the first gap.
 func (r *Runner) runSearch(ctx context.Context, phase string, w *IdleSearch, start time.Time) *SearchResult {
+	if r.seg.Index > 1 { // a bisection is sequential: segment 1 runs it alone
+		return nil
+	}
 	b := NewBisector(r.dur(w.Min), r.dur(w.Max), r.dur(w.Precision), w.Samples)
 	if r.lastEnd.Load() == 0 && ctx.Err() == nil {
 		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
@@ -147,7 +168,7 @@ func (r *Runner) runSearch(ctx context.Context, phase string, w *IdleSearch, sta
 // previous response ended, Repeat times. All goroutines are started first and wait on
 // a gate, so the release is as close to simultaneous as the machine allows.
 func (r *Runner) runBurst(ctx context.Context, phase string, w *Burst, start time.Time) {
-	plan := BurstPlan{AfterIdle: r.dur(w.AfterIdle), Size: w.Size, Repeat: w.Repeat}
+	plan := BurstPlan{AfterIdle: r.dur(w.AfterIdle), Size: int(SplitCount(int64(w.Size), r.seg)), Repeat: w.Repeat}
 	for k := 0; ; k++ {
 		quiet, size, ok := plan.Release(k)
 		if !ok || r.sleepUntil(ctx, r.sinceLastEnd(start).Add(quiet)) != nil {
@@ -173,7 +194,7 @@ func (r *Runner) runBurst(ctx context.Context, phase string, w *Burst, start tim
 // runClosed runs the closed model: workers loops, each claiming the next iteration
 // from a shared counter, so that exactly Iterations invocations are sent in total.
 func (r *Runner) runClosed(ctx context.Context, phase string, w *Concurrency, start time.Time) {
-	plan := ClosedPlan{Workers: w.Workers, Duration: r.dur(w.Duration), Iterations: int64(w.Iterations)}
+	plan := SegmentClosed(ClosedPlan{Workers: w.Workers, Duration: r.dur(w.Duration), Iterations: int64(w.Iterations)}, r.seg)
 	var claimed atomic.Int64
 	var wg sync.WaitGroup
 	for range plan.Workers {

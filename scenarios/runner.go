@@ -34,6 +34,9 @@ type Runner struct {
 	scale   float64
 	lateTol time.Duration
 	runID   string
+	reqID   string          // prefix of request ids: the run id, and the segment
+	seg     results.Segment // zero: the whole run
+	startAt time.Time       // zero: start at once
 
 	items   chan item
 	seq     atomic.Int64
@@ -78,6 +81,14 @@ func WithLateTolerance(d time.Duration) Option { return func(r *Runner) { r.late
 // digits).
 func WithRunID(id string) Option { return func(r *Runner) { r.runID = id } }
 
+// WithSegment makes the Runner send only segment seg of every phase (see SplitCount).
+// Request ids then carry the segment, so the segments of one run id never collide.
+func WithSegment(seg results.Segment) Option { return func(r *Runner) { r.seg = seg } }
+
+// WithStartAt makes Run wait until t (on the Runner's clock) before the first phase,
+// so that segments on several machines start together. Check t with CheckStartAt.
+func WithStartAt(t time.Time) Option { return func(r *Runner) { r.startAt = t } }
+
 // NewRunner returns a Runner for sc (which should have passed Validate). cls may be nil
 // (samples stay unclassified); sink must not be nil.
 func NewRunner(sc *Scenario, inv Invoker, cls Classifier, sink Sink, opts ...Option) *Runner {
@@ -88,6 +99,10 @@ func NewRunner(sc *Scenario, inv Invoker, cls Classifier, sink Sink, opts ...Opt
 	}
 	if r.runID == "" {
 		r.runID = newRunID()
+	}
+	r.reqID = r.runID
+	if r.seg.Count > 1 {
+		r.reqID = fmt.Sprintf("%s-s%d", r.runID, r.seg.Index)
 	}
 	return r
 }
@@ -151,6 +166,9 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 		defer close(collected)
 		sinkErr = r.collect(func() { cancel(errSink) })
 	}()
+	if !r.startAt.IsZero() {
+		_ = r.sleepUntil(runCtx, r.startAt) // interrupted: the loop below sends nothing
+	}
 	st := Stats{RunID: r.runID, Started: r.clock.Now()}
 	r.prog.phases.Store(int64(len(r.sc.Phases)))
 	r.prog.runStart.Store(st.Started.UnixNano())

@@ -83,6 +83,7 @@ type Phase struct {
 	Rate        *Rate        `yaml:"rate,omitempty" json:"rate,omitempty"`
 	Ramp        *Ramp        `yaml:"ramp,omitempty" json:"ramp,omitempty"`
 	Concurrency *Concurrency `yaml:"concurrency,omitempty" json:"concurrency,omitempty"`
+	Trace       *Trace       `yaml:"trace,omitempty" json:"trace,omitempty"`
 }
 
 // Idle waits each interval after the previous response ends, then invokes; `samples`

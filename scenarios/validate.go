@@ -184,18 +184,19 @@ func (v *validator) phases() {
 			seen[p.Name] = i
 		}
 		n := p.workloadCount()
-		v.check(n == 1, path, "needs exactly one of idle, burst, rate, ramp, concurrency (got %d)", n)
+		v.check(n == 1, path, "needs exactly one of idle, burst, rate, ramp, concurrency, trace (got %d)", n)
 		v.idle(path+".idle", p.Idle)
 		v.burst(path+".burst", p.Burst)
 		v.rate(path+".rate", p.Rate)
 		v.ramp(path+".ramp", p.Ramp)
 		v.concurrency(path+".concurrency", p.Concurrency)
+		v.trace(path+".trace", p.Trace)
 	}
 }
 
 func (p Phase) workloadCount() int {
 	n := 0
-	for _, set := range []bool{p.Idle != nil, p.Burst != nil, p.Rate != nil, p.Ramp != nil, p.Concurrency != nil} {
+	for _, set := range []bool{p.Idle != nil, p.Burst != nil, p.Rate != nil, p.Ramp != nil, p.Concurrency != nil, p.Trace != nil} {
 		if set {
 			n++
 		}
@@ -272,4 +273,26 @@ func (sc *Scenario) failedAt(path string) bool {
 		}
 	}
 	return false
+}
+
+func (v *validator) trace(path string, w *Trace) {
+	if w == nil {
+		return
+	}
+	v.check(w.Format == TraceAzure2019 || w.Format == TraceAzure2021, path+".format",
+		"must be %s or %s (got %q)", TraceAzure2019, TraceAzure2021, w.Format)
+	v.check(w.Invocations != "", path+".invocations", "is required (the trace file)")
+	v.check(w.Durations == "" || w.Format != TraceAzure2021, path+".durations", "is for azure-2019 only (azure-2021 rows carry their duration)")
+	v.check(w.Top >= 0, path+".top", "must be > 0")
+	v.check(w.Top == 0 || len(w.Functions) == 0, path, "needs functions or top, not both")
+	for i, fn := range w.Functions {
+		v.check(fn != "", fmt.Sprintf("%s.functions[%d]", path, i), "must not be empty")
+	}
+	if len(w.DayMinutes) > 0 {
+		ok := len(w.DayMinutes) == 2 && w.DayMinutes[0] >= 0 && w.DayMinutes[1] > w.DayMinutes[0]
+		v.check(ok, path+".day_minutes", "must be [from, to] with 0 <= from < to (minutes from the trace start)")
+	}
+	v.check(w.Spread == SpreadExponential || w.Spread == SpreadUniform || w.Spread == SpreadEquidistant,
+		path+".spread", "must be exponential, uniform or equidistant (got %q)", w.Spread)
+	v.check(w.MaxInFlight > 0, path+".max_in_flight", "must be > 0")
 }

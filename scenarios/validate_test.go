@@ -30,7 +30,7 @@ func TestValidate(t *testing.T) {
   - {name: d, concurrency: {workers: 0}}
   - {name: e}
   - {name: f, idle: {intervals: [1s], samples: 0}}
-`, []string{"phases[0]: needs exactly one of idle, burst, rate, ramp, concurrency (got 2)|{name: a, rate",
+`, []string{"phases[0]: needs exactly one of idle, burst, rate, ramp, concurrency, trace (got 2)|{name: a, rate",
 			"phases[0].rate.rps: must be > 0|0, duration", "phases[0].burst.size: must be > 0|0}}",
 			`phases[1].name: "a" is also the name of phases[0]|a, ramp`, "phases[1].ramp.stages: at least one stage|[]",
 			"phases[2].idle: needs either intervals or search|{intervals", "phases[2].idle.intervals[0]: must be > 0|0s]",

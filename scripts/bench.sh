@@ -64,6 +64,27 @@ sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
 PY
 
 echo
+echo "== thaw merge over those samples cut into 3 shards (external sort, k-way merge, then the whole-run pass)"
+for i in 0 1 2; do
+	mkdir -p "$work/shard$i"
+	cp "$work/run/summary.json" "$work/shard$i/"
+	awk -v k="$i" 'NR % 3 == k' "$work/run/samples.ndjson" > "$work/shard$i/samples.ndjson"
+done
+python3 - "$work" bin/thaw <<'PY'
+import resource, subprocess, sys, time, json
+work, thaw = sys.argv[1], sys.argv[2]
+t0 = time.monotonic()
+rc = subprocess.run([thaw, "merge", f"{work}/shard0", f"{work}/shard1", f"{work}/shard2", "--out", f"{work}/merged"],
+                    stdout=subprocess.DEVNULL).returncode
+secs = time.monotonic() - t0
+rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+n = json.load(open(f"{work}/merged/summary.json"))["totals"]["count"]
+whole = json.load(open(f"{work}/run/summary.json"))["totals"]["count"]
+print(f"exit {rc}; {n} samples merged (whole run {whole}) and reported in {secs:.1f} s; peak RSS {rss_mb:.1f} MB (target < 150 MB)")
+sys.exit(0 if rc == 0 and n == whole and rss_mb < 150 else 1)
+PY
+
+echo
 echo "== Gate on CI-sized runs: 20 trials of two 13-cold idle sweeps against thaw emulate"
 ./scripts/gate-trials.sh
 

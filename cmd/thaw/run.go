@@ -30,6 +30,7 @@ type runOptions struct {
 	junit      string
 	noReport   bool
 	analysis   analysisOptions
+	segments   segmentOptions
 }
 
 func newRunCmd() *cobra.Command {
@@ -63,6 +64,7 @@ unreachable or interrupted; what was measured is still written).`,
 	f.StringVar(&o.junit, "junit", "", "write threshold verdicts as JUnit XML to this file")
 	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")
 	o.analysis.addFlags(cmd)
+	o.segments.addFlags(cmd)
 	return cmd
 }
 
@@ -145,6 +147,10 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if err != nil {
 		return usageErr(fmt.Errorf("--threshold: %w", err))
 	}
+	seg, err := o.segments.settle(time.Now(), sc.Source)
+	if err != nil {
+		return usageErr(err)
+	}
 	chain, err := probes.NewChain(probeSpecs(sc.Probes))
 	if err != nil {
 		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
@@ -180,7 +186,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	runner := scenarios.NewRunner(sc, inv, chain, rec, scenarios.WithTimeScale(o.timeScale))
+	runner := scenarios.NewRunner(sc, inv, chain, rec, append(seg.opts, scenarios.WithTimeScale(o.timeScale))...)
 	started := time.Now()
 	done := make(chan struct{})
 	if !o.quiet && isTerminal(stderr) {
@@ -189,6 +195,9 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	stats, runErr := runner.Run(ctx)
 	close(done)
 	ended := time.Now()
+	if o.segments.startAt != "" { // the wait for the common start is not part of the run
+		started = stats.Started
+	}
 	if err := rec.close(); err != nil && runErr == nil {
 		runErr = err
 	}
@@ -197,9 +206,10 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if err != nil {
 		return abortErr(err)
 	}
-	sum.Pricing = sc.Pricing
+	sum.Pricing = tracePricing(sc)
 	sum.ThresholdExprs = exprs
 	sum.Interrupted = stats.Interrupted
+	sum.RunID, sum.Segment = seg.runID, seg.segment
 	if o.timeScale != 1 {
 		sum.TimeScale = o.timeScale
 	}

@@ -1,0 +1,9 @@
+package results
+
+// SetMergeChunkBytes changes the merge's chunk size for a test and returns a function
+// that restores it.
+func SetMergeChunkBytes(n int) (restore func()) {
+	old := mergeChunkBytes
+	mergeChunkBytes = n
+	return func() { mergeChunkBytes = old }
+}
