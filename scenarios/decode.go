@@ -21,9 +21,11 @@ type decoder struct {
 	pos     map[string]Position
 	failed  map[string]bool
 	anchors map[string]ast.Node
-	depth   int
-	visits  int  // nodes decoded, aliases expanded: bounded by maxVisits
-	aborted bool // a limit was passed; decoding stopped
+	// expanded maps a field path to the values its ${VAR}s expanded to.
+	expanded map[string][]string
+	depth    int
+	visits   int  // nodes decoded, aliases expanded: bounded by maxVisits
+	aborted  bool // a limit was passed; decoding stopped
 }
 
 var (
@@ -61,7 +63,7 @@ func (d *decoder) enter(path string, n ast.Node) bool {
 
 func newDecoder(file string, lookup func(string) (string, bool)) *decoder {
 	return &decoder{file: file, lookup: lookup, pos: map[string]Position{},
-		failed: map[string]bool{}, anchors: map[string]ast.Node{}}
+		failed: map[string]bool{}, anchors: map[string]ast.Node{}, expanded: map[string][]string{}}
 }
 
 func nodePos(n ast.Node) Position {
@@ -319,7 +321,13 @@ func (d *decoder) scalarText(path string, n ast.Node) (text string, isString, ok
 	default:
 		return "", false, false
 	}
-	out, problems := expandEnv(raw, d.lookup)
+	out, problems := expandEnv(raw, func(name string) (string, bool) {
+		v, ok := d.lookup(name)
+		if ok && v != "" {
+			d.expanded[path] = append(d.expanded[path], v)
+		}
+		return v, ok
+	})
 	for _, msg := range problems {
 		d.fail(path, nodePos(n), "%s", msg)
 	}
