@@ -50,6 +50,9 @@ type PhaseSummary struct {
 	Count        int64            `json:"count"` // invocations completed (ok or failed)
 	Errors       int64            `json:"errors"`
 	ErrorsByKind map[string]int64 `json:"errors_by_kind"`
+	// Retries counts the extra attempts of retried invocations (target.retry); they
+	// are not in Count, which counts each invocation once.
+	Retries int64 `json:"retries,omitempty"`
 	Cold         int64            `json:"cold"`
 	Warm         int64            `json:"warm"`
 	Unknown      int64            `json:"unknown"`

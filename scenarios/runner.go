@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +38,12 @@ type Runner struct {
 
 	items   chan item
 	seq     atomic.Int64
+	// guards and retries (limits.go, retry.go)
+	admitted atomic.Int64 // invocations admitted under max_requests
+	retries  atomic.Int64 // extra attempts sent by target.retry
+	spacer   *spacer      // max_rps for closed-model phases; nil: none
+	stop     func(error)  // cancels the run with a cause
+	stopOnce sync.Once
 	lastEnd atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
 	prog    progressState
 }
@@ -89,6 +96,8 @@ func NewRunner(sc *Scenario, inv Invoker, cls Classifier, sink Sink, opts ...Opt
 	if r.runID == "" {
 		r.runID = newRunID()
 	}
+	r.spacer = newSpacer(sc.MaxRPS)
+	r.stop = func(error) {}
 	return r
 }
 
@@ -112,6 +121,7 @@ type Stats struct {
 	Errors      int64
 	Late        int64
 	Dropped     int64
+	Retries     int64 // extra attempts sent by target.retry (not in Sent)
 	Interrupted bool // the context was cancelled: the run stopped early, nothing was lost
 	Phases      []PhaseStats
 }
@@ -140,10 +150,12 @@ var errSink = errors.New("sink failed")
 // been recorded. When ctx is cancelled it stops sending at once, lets the requests in
 // flight finish (their context is not cancelled by the interrupt; they are bounded by
 // the target timeout), records them and returns Stats with Interrupted set and a nil
-// error. A Sink error stops the run and is returned. Run must be called once.
+// error. A Sink error stops the run and is returned, and so does a guard
+// (max_requests) that stops it, as an error wrapping ErrGuard. Run must be called once.
 func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	r.stop = cancel
 	r.items = make(chan item, 4096)
 	var sinkErr error
 	collected := make(chan struct{})
@@ -166,8 +178,12 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	<-collected
 	st.Ended = r.clock.Now()
 	r.prog.fill(&st)
+	st.Retries = r.retries.Load()
 	if sinkErr != nil {
 		return st, fmt.Errorf("record sample: %w", sinkErr)
+	}
+	if cause := context.Cause(runCtx); errors.Is(cause, ErrGuard) {
+		return st, cause
 	}
 	st.Interrupted = ctx.Err() != nil
 	return st, nil
