@@ -53,9 +53,9 @@ type PhaseSummary struct {
 	// Retries counts the extra attempts of retried invocations (target.retry); they
 	// are not in Count, which counts each invocation once.
 	Retries int64 `json:"retries,omitempty"`
-	Cold         int64            `json:"cold"`
-	Warm         int64            `json:"warm"`
-	Unknown      int64            `json:"unknown"`
+	Cold    int64 `json:"cold"`
+	Warm    int64 `json:"warm"`
+	Unknown int64 `json:"unknown"`
 
 	// Open-model bookkeeping: Late sends left after their intended time by more than
 	// the late tolerance; Dropped arrivals were never sent (max_in_flight reached or
