@@ -40,10 +40,21 @@ func (r *Runner) admit() bool {
 	if r.sc.MaxRequests <= 0 || r.admitted.Add(1) <= r.sc.MaxRequests {
 		return true
 	}
-	r.stopOnce.Do(func() {
-		r.stop(fmt.Errorf("%w: max_requests %d reached; no more requests are sent", ErrGuard, r.sc.MaxRequests))
-	})
+	r.Stop(fmt.Errorf("%w: max_requests %d reached; no more requests are sent", ErrGuard, r.sc.MaxRequests))
 	return false
+}
+
+// Stop stops sending: requests in flight finish and are recorded, and Run returns
+// cause (the first one given). A Sink calls it to stop a run without losing the
+// samples still to come (a budget spent). Safe for concurrent use; before Run it does
+// nothing.
+func (r *Runner) Stop(cause error) {
+	r.stopMu.Lock()
+	defer r.stopMu.Unlock()
+	if r.stop != nil {
+		r.stop(cause)
+		r.stop = nil
+	}
 }
 
 // pace waits for the next send slot under max_rps (closed-model phases, whose rate is

@@ -145,7 +145,9 @@ func TestRunnerMaxRequests(t *testing.T) {
 
 func TestRunnerMaxRPSHoldsClosedModel(t *testing.T) {
 	clock := newFakeClock()
-	sc := scenarioOf(scenarios.Phase{Name: "c", Concurrency: &scenarios.Concurrency{Workers: 8, Duration: dur(10 * time.Second)}})
+	// One worker on the fake clock (which is not meant for concurrent sleepers): the
+	// target answers at once, so only max_rps spaces the sends.
+	sc := scenarioOf(scenarios.Phase{Name: "c", Concurrency: &scenarios.Concurrency{Workers: 1, Duration: dur(10 * time.Second)}})
 	sc.MaxRPS = 20
 	inv := &flaky{clock: clock}
 	sink := &memSink{}
@@ -166,5 +168,19 @@ func TestRunnerMaxRPSHoldsClosedModel(t *testing.T) {
 		if gap := starts[i].Sub(starts[i-1]); gap < 50*time.Millisecond {
 			t.Fatalf("sends %d and %d only %v apart", i-1, i, gap)
 		}
+	}
+}
+
+// TestRunnerMaxRPSManyWorkers: on the real clock, 6 workers against a 1 ms target for
+// 1 s would send hundreds; max_rps 40 holds them to at most 41.
+func TestRunnerMaxRPSManyWorkers(t *testing.T) {
+	sc := scenarioOf(scenarios.Phase{Name: "c", Concurrency: &scenarios.Concurrency{Workers: 6, Duration: dur(time.Second)}})
+	sc.MaxRPS = 40
+	sink := &memSink{}
+	if _, err := scenarios.NewRunner(sc, &sleepInvoker{d: time.Millisecond}, nil, sink).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.all()); n < 10 || n > 41 {
+		t.Fatalf("%d samples in 1 s at max_rps 40, want 10 to 41", n)
 	}
 }

@@ -42,8 +42,8 @@ type Runner struct {
 	admitted atomic.Int64 // invocations admitted under max_requests
 	retries  atomic.Int64 // extra attempts sent by target.retry
 	spacer   *spacer      // max_rps for closed-model phases; nil: none
-	stop     func(error)  // cancels the run with a cause
-	stopOnce sync.Once
+	stopMu   sync.Mutex
+	stop     func(error) // cancels the run with a cause; nil before Run and once used
 	lastEnd atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
 	prog    progressState
 }
@@ -97,7 +97,6 @@ func NewRunner(sc *Scenario, inv Invoker, cls Classifier, sink Sink, opts ...Opt
 		r.runID = newRunID()
 	}
 	r.spacer = newSpacer(sc.MaxRPS)
-	r.stop = func(error) {}
 	return r
 }
 
@@ -150,12 +149,15 @@ var errSink = errors.New("sink failed")
 // been recorded. When ctx is cancelled it stops sending at once, lets the requests in
 // flight finish (their context is not cancelled by the interrupt; they are bounded by
 // the target timeout), records them and returns Stats with Interrupted set and a nil
-// error. A Sink error stops the run and is returned, and so does a guard
-// (max_requests) that stops it, as an error wrapping ErrGuard. Run must be called once.
+// error. A Sink error stops the run and is returned. A guard (max_requests) or Stop
+// stops sending, lets the requests in flight finish and be recorded, and returns its
+// cause. Run must be called once.
 func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	r.stopMu.Lock()
 	r.stop = cancel
+	r.stopMu.Unlock()
 	r.items = make(chan item, 4096)
 	var sinkErr error
 	collected := make(chan struct{})
@@ -182,8 +184,8 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	if sinkErr != nil {
 		return st, fmt.Errorf("record sample: %w", sinkErr)
 	}
-	if cause := context.Cause(runCtx); errors.Is(cause, ErrGuard) {
-		return st, cause
+	if cause := context.Cause(runCtx); cause != nil && ctx.Err() == nil && !errors.Is(cause, errSink) {
+		return st, cause // a guard or Stop
 	}
 	st.Interrupted = ctx.Err() != nil
 	return st, nil
