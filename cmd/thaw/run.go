@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/results"
@@ -30,6 +31,7 @@ type runOptions struct {
 	junit      string
 	noReport   bool
 	analysis   analysisOptions
+	guard      guardOptions
 }
 
 func newRunCmd() *cobra.Command {
@@ -51,6 +53,7 @@ unreachable or interrupted; what was measured is still written).`,
 			if err != nil {
 				return err
 			}
+			o.guard.stdin = cmd.InOrStdin()
 			return runScenario(cmd.Context(), sc, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -63,6 +66,7 @@ unreachable or interrupted; what was measured is still written).`,
 	f.StringVar(&o.junit, "junit", "", "write threshold verdicts as JUnit XML to this file")
 	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")
 	o.analysis.addFlags(cmd)
+	f.BoolVarP(&o.guard.yes, "yes", "y", false, fmt.Sprintf("run without asking even above %d requests or $%.0f estimated", confirmAboveRequests, confirmAboveUSD))
 	return cmd
 }
 
@@ -138,8 +142,18 @@ func probeProblems(sc *scenarios.Scenario) []error {
 }
 
 // runScenario runs sc and writes the run directory. It returns an exitError for
-// failed thresholds (1) and aborted runs (3).
-func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
+// failed thresholds (1), a run refused or not confirmed (2) and aborted runs (3). The
+// scenario's secrets are scrubbed from everything it writes and prints.
+func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) (err error) {
+	red := redact.New(sc.Secrets()...)
+	progress := !o.quiet && isTerminal(stderr)
+	rawStderr := stderr // the progress line holds counts only, and needs the terminal
+	stdout, stderr = red.Writer(stdout), red.Writer(stderr)
+	defer func() { err = scrubError(red, err) }()
+	budget, err := preflight(sc, o, stderr)
+	if err != nil {
+		return err
+	}
 	exprs := append(append([]string{}, sc.Thresholds...), o.thresholds...)
 	ts, err := threshold.ParseAll(exprs)
 	if err != nil {
@@ -153,7 +167,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// Headers the probes' options name are kept as evidence without the user listing
 	// them again in keep_headers.
 	sc.Target.KeepHeaders = append(sc.Target.KeepHeaders, chain.EvidenceHeaders()...)
-	inv, err := newInvoker(ctx, sc.Target)
+	inv, err := newInvoker(ctx, sc.Target, sc.Secrets())
 	if err != nil {
 		return usageErr(err)
 	}
@@ -173,18 +187,20 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		return abortErr(err)
 	}
 	if len(sc.Source) > 0 {
-		if err := results.WriteFileAtomic(filepath.Join(dir, results.ScenarioFile), sc.Source); err != nil {
+		if err := results.WriteFileAtomic(filepath.Join(dir, results.ScenarioFile), red.Bytes(sc.Source)); err != nil {
 			return abortErr(err)
 		}
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	runner := scenarios.NewRunner(sc, inv, chain, rec, scenarios.WithTimeScale(o.timeScale))
+	sink := &guardedSink{next: rec, redact: red, budget: budget}
+	runner := scenarios.NewRunner(sc, inv, chain, sink, scenarios.WithTimeScale(o.timeScale))
+	sink.stop = runner.Stop
 	started := time.Now()
 	done := make(chan struct{})
-	if !o.quiet && isTerminal(stderr) {
-		go showProgress(stderr, runner, done)
+	if progress {
+		go showProgress(rawStderr, runner, done)
 	}
 	stats, runErr := runner.Run(ctx)
 	close(done)
@@ -204,7 +220,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		sum.TimeScale = o.timeScale
 	}
 	if runErr != nil {
-		sum.AbortReason = runErr.Error()
+		sum.AbortReason = red.String(runErr.Error())
 	} else if stats.Interrupted {
 		sum.AbortReason = "interrupted"
 	}
@@ -239,10 +255,11 @@ type invoker interface {
 
 // newInvoker builds the invoker for the target's kind: HTTP (optionally SigV4-signed)
 // or the AWS Lambda Invoke API.
-func newInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
+// Secrets are scrubbed from the evidence an HTTP invoker captures.
+func newInvoker(ctx context.Context, t scenarios.Target, secrets []string) (invoker, error) {
 	switch t.Kind {
 	case "", scenarios.DefaultKind:
-		return newHTTPInvoker(ctx, t)
+		return newHTTPInvoker(ctx, t, secrets)
 	case scenarios.LambdaKind:
 		return probes.NewLambdaInvoker(ctx, probes.LambdaConfig{
 			Function:        t.Function,
@@ -258,7 +275,7 @@ func newInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
 	return nil, fmt.Errorf("target kind %q is not supported (want http or lambda)", t.Kind)
 }
 
-func newHTTPInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
+func newHTTPInvoker(ctx context.Context, t scenarios.Target, secrets []string) (invoker, error) {
 	cfg := probes.HTTPConfig{
 		URL:                t.URL,
 		Method:             t.Method,
@@ -270,6 +287,7 @@ func newHTTPInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
 		KeepHeaders:        t.KeepHeaders,
 		BodyPrefixBytes:    t.BodyPrefixBytes,
 		InsecureSkipVerify: t.Insecure,
+		Secrets:            secrets,
 	}
 	if t.Auth != nil && t.Auth.SigV4 != nil {
 		s, err := probes.NewSigV4(ctx, t.Auth.SigV4.Service, t.Auth.SigV4.Region)
