@@ -191,8 +191,10 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	return st, nil
 }
 
-// collect handles items in order until the channel closes. After a Sink error it keeps
-// draining (so senders never block) but records nothing more; it returns that error.
+// collect handles items in order until the channel closes. After a Sink error it stops
+// the run but keeps draining and offering samples to the Sink (so senders never block
+// and the requests in flight are recorded when the Sink still can); it returns the
+// first error.
 func (r *Runner) collect(abort func()) error {
 	pr, _ := r.sink.(phaseRecorder)
 	var err error
@@ -202,14 +204,15 @@ func (r *Runner) collect(abort func()) error {
 			if !it.s.OK() {
 				r.prog.errors.Add(1)
 			}
-			if err == nil {
-				err = r.record(it.s, it.search)
-				if err != nil {
-					abort()
-				}
-				if it.s.Class == results.Cold {
-					r.prog.cold.Add(1)
-				}
+			// After a Sink error the samples still in flight are offered too: a run
+			// stopped by its sink (target unreachable, a threshold) loses nothing
+			// that was sent. Only the first error counts.
+			if rerr := r.record(it.s, it.search); rerr != nil && err == nil {
+				err = rerr
+				abort()
+			}
+			if it.s.Class == results.Cold {
+				r.prog.cold.Add(1)
 			}
 		}
 		if it.phase != nil && err == nil && pr != nil {
