@@ -34,14 +34,28 @@ func newSpacer(rps float64) *spacer {
 	return &spacer{gap: time.Duration(float64(time.Second) / rps)}
 }
 
-// admit reports whether one more invocation may be sent under max_requests. The first
-// refusal stops the run with an error wrapping ErrGuard.
+// Admitter is an optional ability of a Sink: the Runner asks Admit before every send,
+// and a non-nil error stops the run (as Stop) with that error. It is called from many
+// goroutines at once, so implementations must be safe for concurrent use. A budget
+// guard uses it to refuse the request that would pass the budget.
+type Admitter interface {
+	Admit() error
+}
+
+// admit reports whether one more invocation may be sent under max_requests and the
+// Sink's Admitter. The first refusal stops the run with its error.
 func (r *Runner) admit() bool {
-	if r.sc.MaxRequests <= 0 || r.admitted.Add(1) <= r.sc.MaxRequests {
-		return true
+	if r.sc.MaxRequests > 0 && r.admitted.Add(1) > r.sc.MaxRequests {
+		r.Stop(fmt.Errorf("%w: max_requests %d reached; no more requests are sent", ErrGuard, r.sc.MaxRequests))
+		return false
 	}
-	r.Stop(fmt.Errorf("%w: max_requests %d reached; no more requests are sent", ErrGuard, r.sc.MaxRequests))
-	return false
+	if a, ok := r.sink.(Admitter); ok {
+		if err := a.Admit(); err != nil {
+			r.Stop(err)
+			return false
+		}
+	}
+	return true
 }
 
 // Stop stops sending: requests in flight finish and are recorded, and Run returns

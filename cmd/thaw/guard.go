@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"golang.org/x/term"
 
@@ -17,43 +18,52 @@ import (
 )
 
 // guardedSink sits between the Runner and the recorder: it scrubs every sample of the
-// scenario's secrets before anything is written, and tracks the estimated spend for
-// budget.max_usd, stopping the run (without losing the samples in flight) before the
-// next request would pass it. The Runner calls it from one goroutine.
+// scenario's secrets before anything is written, and with a budget it admits a request
+// only while the estimated spend stays within budget.max_usd (scenarios.Admitter).
+// The Runner calls Record from one goroutine and Admit from many.
 type guardedSink struct {
 	next   *recorder
 	redact *redact.Set
 	budget *budgetGuard // nil: no budget
-	stop   func(error)  // the Runner's Stop
 }
+
+var _ scenarios.Admitter = (*guardedSink)(nil)
 
 // Record implements scenarios.Sink.
 func (g *guardedSink) Record(s *results.Sample) error {
 	g.redact.Sample(s)
-	if err := g.next.Record(s); err != nil {
-		return err
-	}
 	if g.budget != nil {
-		if err := g.budget.add(s); err != nil {
-			g.stop(err)
-		}
+		g.budget.add(s)
 	}
-	return nil
+	return g.next.Record(s)
 }
 
 // RecordPhase passes phase information on to the recorder.
 func (g *guardedSink) RecordPhase(name string, info results.PhaseInfo) { g.next.RecordPhase(name, info) }
 
-// budgetGuard estimates the spend of a run as it goes, with the cost engine that
-// prices the finished run. Not safe for concurrent use.
-type budgetGuard struct {
-	maxUSD float64
-	est    *cost.Estimator
-	billed int64 // attempts that reached the function (retries included)
-	err    error // set once the budget is spent
+// Admit implements scenarios.Admitter.
+func (g *guardedSink) Admit() error {
+	if g.budget == nil {
+		return nil
+	}
+	return g.budget.admit()
 }
 
-func newBudgetGuard(sc *scenarios.Scenario, cat cost.Catalog) (*budgetGuard, error) {
+// budgetGuard keeps the estimated spend of a run within a budget, with the cost engine
+// that prices the finished run. Every admitted request is counted at the mean price so
+// far (before any answer, the plan's price for a 100 ms request), retries included, so
+// the requests in flight are paid for before they are sent. Safe for concurrent use.
+type budgetGuard struct {
+	maxUSD float64
+
+	mu       sync.Mutex
+	est      *cost.Estimator
+	price    float64 // mean USD per request so far
+	admitted int64   // requests admitted, in flight included
+	retries  int64   // extra attempts, each billed like a request
+}
+
+func newBudgetGuard(sc *scenarios.Scenario, cat cost.Catalog, p plan) (*budgetGuard, error) {
 	if sc.Budget == nil || sc.Pricing == nil {
 		return nil, nil
 	}
@@ -61,27 +71,39 @@ func newBudgetGuard(sc *scenarios.Scenario, cat cost.Catalog) (*budgetGuard, err
 	if err != nil {
 		return nil, fmt.Errorf("budget: %w", err)
 	}
-	return &budgetGuard{maxUSD: sc.Budget.MaxUSD, est: est}, nil
+	b := &budgetGuard{maxUSD: sc.Budget.MaxUSD, est: est}
+	if p.Priced != nil {
+		b.price = p.Priced.PerRequestUSD
+	}
+	return b, nil
 }
 
-// add prices one sample and returns an error wrapping scenarios.ErrGuard when one more
-// request at the mean price so far would pass the budget.
-func (b *budgetGuard) add(s *results.Sample) error {
-	if b.err != nil || (s.Status == 0 && s.Error != "") {
-		return b.err // nothing ran that could be billed
+// add prices one finished sample.
+func (b *budgetGuard) add(s *results.Sample) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.retries += int64(s.Retries)
+	if s.Status == 0 && s.Error != "" {
+		return // nothing ran that could be billed
 	}
 	b.est.Add(s)
-	b.billed += 1 + int64(s.Retries)
-	c, err := b.est.Close()
-	if err != nil {
-		return nil
+	if c, err := b.est.Close(); err == nil {
+		b.price = c.PerInvocationUSD
 	}
-	spent := c.PerInvocationUSD * float64(b.billed)
-	if spent+c.PerInvocationUSD > b.maxUSD {
-		b.err = fmt.Errorf("%w: budget max_usd $%.4f: estimated spend $%.4f after %d requests; the next would pass it",
-			scenarios.ErrGuard, b.maxUSD, spent, b.billed)
+}
+
+// admit counts one more request, or returns an error wrapping scenarios.ErrGuard when
+// it would take the estimated spend past the budget.
+func (b *budgetGuard) admit() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	next := float64(b.admitted+1+b.retries) * b.price
+	if next > b.maxUSD {
+		return fmt.Errorf("%w: budget max_usd $%.4f: %d requests cost about $%.4f; one more would pass it",
+			scenarios.ErrGuard, b.maxUSD, b.admitted+b.retries, float64(b.admitted+b.retries)*b.price)
 	}
-	return b.err
+	b.admitted++
+	return nil
 }
 
 // checkPlan refuses, before any load, a scenario whose own plan breaks a guard:
@@ -170,7 +192,7 @@ func preflight(sc *scenarios.Scenario, o runOptions, stderr io.Writer) (*budgetG
 	if err := confirm(p.needsConfirmation(), o.guard.yes, in, in != nil && stdinIsTerminal(in), stderr); err != nil {
 		return nil, err
 	}
-	b, err := newBudgetGuard(sc, cat)
+	b, err := newBudgetGuard(sc, cat, p)
 	if err != nil {
 		return nil, usageErr(err)
 	}

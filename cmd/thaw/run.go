@@ -196,7 +196,6 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	defer stop()
 	sink := &guardedSink{next: rec, redact: red, budget: budget}
 	runner := scenarios.NewRunner(sc, inv, chain, sink, scenarios.WithTimeScale(o.timeScale))
-	sink.stop = runner.Stop
 	started := time.Now()
 	done := make(chan struct{})
 	if progress {
