@@ -36,16 +36,16 @@ type Runner struct {
 	lateTol time.Duration
 	runID   string
 
-	items   chan item
-	seq     atomic.Int64
+	items chan item
+	seq   atomic.Int64
 	// guards and retries (limits.go, retry.go)
 	admitted atomic.Int64 // invocations admitted under max_requests
 	retries  atomic.Int64 // extra attempts sent by target.retry
 	spacer   *spacer      // max_rps for closed-model phases; nil: none
 	stopMu   sync.Mutex
-	stop     func(error) // cancels the run with a cause; nil before Run and once used
-	lastEnd atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
-	prog    progressState
+	stop     func(error)  // cancels the run with a cause; nil before Run and once used
+	lastEnd  atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
+	prog     progressState
 }
 
 // item is what flows to the collector: a sample, or the end of a phase. search, when
@@ -121,7 +121,7 @@ type Stats struct {
 	Late        int64
 	Dropped     int64
 	Retries     int64 // extra attempts sent by target.retry (not in Sent)
-	Interrupted bool // the context was cancelled: the run stopped early, nothing was lost
+	Interrupted bool  // the context was cancelled: the run stopped early, nothing was lost
 	Phases      []PhaseStats
 }
 

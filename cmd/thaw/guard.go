@@ -39,7 +39,9 @@ func (g *guardedSink) Record(s *results.Sample) error {
 }
 
 // RecordPhase passes phase information on to the recorder.
-func (g *guardedSink) RecordPhase(name string, info results.PhaseInfo) { g.next.RecordPhase(name, info) }
+func (g *guardedSink) RecordPhase(name string, info results.PhaseInfo) {
+	g.next.RecordPhase(name, info)
+}
 
 // Admit implements scenarios.Admitter.
 func (g *guardedSink) Admit() error {
