@@ -32,6 +32,8 @@ type runOptions struct {
 	noReport   bool
 	analysis   analysisOptions
 	guard      guardOptions
+	statsFile  string        // hidden: resource use of this process, one JSON line per statsEvery
+	statsEvery time.Duration // hidden
 }
 
 func newRunCmd() *cobra.Command {
@@ -66,6 +68,10 @@ unreachable or interrupted; what was measured is still written).`,
 	f.StringVar(&o.junit, "junit", "", "write threshold verdicts as JUnit XML to this file")
 	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")
 	o.analysis.addFlags(cmd)
+	f.StringVar(&o.statsFile, "stats-file", "", "append this process's goroutines, RSS and open fds as JSON lines (make soak)")
+	f.DurationVar(&o.statsEvery, "stats-every", 10*time.Second, "interval of --stats-file")
+	_ = f.MarkHidden("stats-file")
+	_ = f.MarkHidden("stats-every")
 	f.BoolVarP(&o.guard.yes, "yes", "y", false, fmt.Sprintf("run without asking even above %d requests or $%.0f estimated", confirmAboveRequests, confirmAboveUSD))
 	return cmd
 }
@@ -200,6 +206,11 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	done := make(chan struct{})
 	if progress {
 		go showProgress(rawStderr, runner, done)
+	}
+	if o.statsFile != "" {
+		if err := writeStats(o.statsFile, o.statsEvery, done); err != nil {
+			return usageErr(err)
+		}
 	}
 	stats, runErr := runner.Run(ctx)
 	close(done)
