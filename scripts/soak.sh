@@ -26,7 +26,7 @@ go build -o "$work/thaw" ./cmd/thaw
 	> "$work/emulator.url" 2> "$work/emulator.log" &
 emu_pid=$!
 for _ in $(seq 100); do [ -s "$work/emulator.url" ] && break; sleep 0.1; done
-url=$(head -1 "$work/emulator.url")
+url=$(grep -o "http://[^ ]*" "$work/emulator.url" | head -1)
 cat > "$work/soak.yaml" <<YAML
 version: 1
 name: soak
