@@ -137,7 +137,7 @@ func TestSecrets(t *testing.T) {
 	sc := parseValid(t, `version: 1
 name: s
 target:
-  url: 'http://u:${URL_PASS}@127.0.0.1/fn?code=${FUNC_KEY}&n=1'
+  url: 'http://u:${URL_PASS}@127.0.0.1/fn?code=${FUNC_KEY}&format=json&X-Amz-Signature=abcdef0123'
   method: POST
   headers: {Authorization: "Bearer ${TOKEN}", x-api-key: "${API_KEY}", X-Custom: "lit-custom-secret", X-Plain: "${PLAIN}"}
   secret_headers: [x-custom]
@@ -147,7 +147,7 @@ phases: [{name: a, rate: {rps: 1, duration: 1s}}]
 `, "TOKEN", "tok-123456", "API_KEY", "key-abcdef", "PLAIN", "not-secret-value", "PASSWORD", "pw-secret-99",
 		"URL_PASS", "urlpass-1", "FUNC_KEY", "fkey-7777")
 	got := sc.Secrets()
-	want := []string{"1", "Bearer tok-123456", "fkey-7777", "key-abcdef", "lit-custom-secret", "pw-secret-99", "tok-123456", "urlpass-1"}
+	want := []string{"Bearer tok-123456", "abcdef0123", "fkey-7777", "key-abcdef", "lit-custom-secret", "pw-secret-99", "tok-123456", "urlpass-1"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Secrets() = %q\nwant        %q", got, want)
 	}

@@ -14,8 +14,8 @@ import (
 // internal/redact): the values of credential headers (redact.SecretHeaders) and of the
 // headers listed in target.secret_headers, with the credential after a scheme
 // ("Bearer …"); the values of the body fields listed in target.secret_fields; the
-// password and query values of the target URL; and every ${VAR} expanded into any of
-// them. Sorted, without duplicates. Safe for concurrent use.
+// password and credential-like query values (code, key, token, sig, …) of the target
+// URL; and every ${VAR} expanded into any of them or into the URL's query or user info. Sorted, without duplicates. Safe for concurrent use.
 func (sc *Scenario) Secrets() []string {
 	var out []string
 	t := sc.Target
@@ -65,8 +65,12 @@ func bodySecrets(body string, paths []string) []string {
 	return out
 }
 
-// urlSecrets returns the URL's password and query values, and the expansions that
-// landed in its user info or query.
+// secretParams are parts of query parameter names that carry credentials (Azure
+// Functions' code, AWS's X-Amz-Signature, api_key, access_token, …).
+var secretParams = []string{"key", "token", "code", "sig", "secret", "pass", "auth", "credential"}
+
+// urlSecrets returns the URL's password, the values of its credential-like query
+// parameters, and the expansions that landed in its user info or query.
 func urlSecrets(raw string, expanded []string) []string {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -80,8 +84,10 @@ func urlSecrets(raw string, expanded []string) []string {
 			out = append(out, p)
 		}
 	}
-	for _, vs := range u.Query() {
-		out = append(out, vs...)
+	for name, vs := range u.Query() {
+		if slices.ContainsFunc(secretParams, func(p string) bool { return strings.Contains(strings.ToLower(name), p) }) {
+			out = append(out, vs...)
+		}
 	}
 	for _, v := range expanded {
 		if strings.Contains(private, v) || strings.Contains(private, url.QueryEscape(v)) {
