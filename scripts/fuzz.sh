@@ -10,13 +10,18 @@ parallel=${FUZZPARALLEL:-1}
 pick=${FUZZ:-.}
 fail=0
 ran=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 while read -r file name; do
 	[[ "$name" =~ $pick ]] || continue
 	pkg=./$(dirname "$file")
 	echo "== $pkg $name ($fuzztime)"
 	ran=$((ran + 1))
-	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel "$parallel" 2>&1 | tail -n 3; then
+	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel "$parallel" > "$log" 2>&1; then
 		fail=1
+		grep -v '^fuzz: elapsed' "$log" | tail -n 20 # the failure and the crasher file to re-run it
+	else
+		grep '^fuzz: elapsed' "$log" | tail -n 1
 	fi
 done < <(grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's#^\./##; s/:func / /' | sort)
 echo "== $ran fuzz targets, $fuzztime each: $([ $fail = 0 ] && echo 'no crash' || echo 'CRASHES: see above')"
