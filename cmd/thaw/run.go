@@ -236,9 +236,10 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	}
 	// The whole-run pass: every sample judged again with all of the run in view (the
 	// online verdicts were provisional), then every figure from the final verdicts.
+	online := *sum
 	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit})
 	if err != nil {
-		return err
+		return keepOnlineSummary(dir, &online, runErr, err, red)
 	}
 	if err := printRunSummary(stdout, dir, sum); err != nil {
 		return abortErr(err)
@@ -254,6 +255,23 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		return silentExit(exitFail)
 	}
 	return nil
+}
+
+// keepOnlineSummary writes the summary the run built as it went when the whole-run
+// pass failed (a full disk leaves no room to rewrite samples.ndjson), so the run
+// directory stays readable, and returns why, keeping the run's own error first.
+func keepOnlineSummary(dir string, sum *results.Summary, runErr, passErr error, red *redact.Set) error {
+	if sum.AbortReason != "" {
+		sum.AbortReason += "; "
+	}
+	sum.AbortReason += red.String("whole-run pass failed: " + passErr.Error())
+	if err := results.WriteSummary(dir, sum); err != nil {
+		return abortErr(fmt.Errorf("%w; writing the summary failed too: %w", passErr, err))
+	}
+	if runErr != nil {
+		return abortErr(fmt.Errorf("run aborted: %w (the summary of what was recorded is in %s; %w)", runErr, dir, passErr))
+	}
+	return passErr
 }
 
 // invoker is what run needs of a target: send invocations, then let go of
