@@ -3,6 +3,7 @@
 # _test.go file), FUZZTIME each (default 30s), one after the other, with
 # FUZZPARALLEL workers (default 1: the machine is shared). FUZZ=regexp picks targets
 # by name. New crashers are saved under the package's testdata/fuzz; exit 1 on any.
+# Minimizing a new input is capped at 5s (the default 60s stalls a loaded machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-30s}
@@ -17,7 +18,7 @@ while read -r file name; do
 	pkg=./$(dirname "$file")
 	echo "== $pkg $name ($fuzztime)"
 	ran=$((ran + 1))
-	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -parallel "$parallel" > "$log" 2>&1; then
+	if ! go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" -fuzzminimizetime 5s -parallel "$parallel" > "$log" 2>&1; then
 		fail=1
 		grep -v '^fuzz: elapsed' "$log" | tail -n 20 # the failure and the crasher file to re-run it
 	else
