@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -46,5 +48,31 @@ phases:
 	sum := readSummary(t, dir)
 	if !strings.Contains(sum.AbortReason, "disk full") || len(sum.Phases) != 1 {
 		t.Errorf("summary: abort reason %q, %d phases", sum.AbortReason, len(sum.Phases))
+	}
+}
+
+// TestKeepOnlineSummaryReadsWhatWasWritten: when the whole-run pass fails after a full
+// disk, the summary counts the samples that reached the file (not those the run held
+// in memory) and says that the last line was cut short.
+func TestKeepOnlineSummaryReadsWhatWasWritten(t *testing.T) {
+	dir := t.TempDir()
+	lines := `{"seq":1,"phase":"p","status":200}
+{"seq":2,"phase":"p","status":503,"error":"status_5xx"}
+{"seq":3,"phase":"p","status":200}
+{"seq":4,"phase":"p","sta`
+	if err := os.WriteFile(filepath.Join(dir, results.SamplesFile), []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	online := &results.Summary{Scenario: "s", Phases: []results.PhaseSummary{{Name: "p", Count: 9}}, Totals: results.PhaseSummary{Count: 9}}
+	runErr := errors.New("record sample: write samples: disk full")
+	err := keepOnlineSummary(dir, online, runErr, errors.New("replace samples: no space left on device"), redact.New())
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitAborted || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err %v, want exit 3 naming the disk", err)
+	}
+	sum := readSummary(t, dir)
+	if sum.Totals.Count != 3 || sum.Totals.ErrorsByKind["status_5xx"] != 1 || !strings.Contains(sum.AbortReason, "cut short") ||
+		!strings.Contains(sum.AbortReason, "whole-run pass failed") {
+		t.Errorf("summary: count %d, errors %v, abort reason %q", sum.Totals.Count, sum.Totals.ErrorsByKind, sum.AbortReason)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -238,7 +239,9 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// online verdicts were provisional), then every figure from the final verdicts.
 	online := *sum
 	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit})
-	if err != nil {
+	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.code == exitUsage {
+		return err
+	} else if err != nil {
 		return keepOnlineSummary(dir, &online, runErr, err, red)
 	}
 	if err := printRunSummary(stdout, dir, sum); err != nil {
@@ -257,21 +260,53 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	return nil
 }
 
-// keepOnlineSummary writes the summary the run built as it went when the whole-run
-// pass failed (a full disk leaves no room to rewrite samples.ndjson), so the run
-// directory stays readable, and returns why, keeping the run's own error first.
-func keepOnlineSummary(dir string, sum *results.Summary, runErr, passErr error, red *redact.Set) error {
-	if sum.AbortReason != "" {
-		sum.AbortReason += "; "
+// keepOnlineSummary writes a summary when the whole-run pass failed (a full disk
+// leaves no room to rewrite samples.ndjson), so the run directory stays readable: the
+// figures of the samples that did reach the file (read back, which needs no space),
+// or, when even that fails, the figures the run kept as it went. A last line cut short
+// is said in abort_reason. It returns why, the run's own error first.
+func keepOnlineSummary(dir string, online *results.Summary, runErr, passErr error, red *redact.Set) error {
+	sum, tail, err := summaryFromDisk(dir, online)
+	if err != nil {
+		sum = online
 	}
-	sum.AbortReason += red.String("whole-run pass failed: " + passErr.Error())
+	reasons := []string{"whole-run pass failed: " + passErr.Error()}
+	if sum.AbortReason != "" {
+		reasons = append([]string{sum.AbortReason}, reasons...)
+	}
+	if tail.Truncated {
+		reasons = append(reasons, results.SamplesFile+": "+tail.String())
+	}
+	sum.AbortReason = red.String(strings.Join(reasons, "; "))
 	if err := results.WriteSummary(dir, sum); err != nil {
 		return abortErr(fmt.Errorf("%w; writing the summary failed too: %w", passErr, err))
 	}
 	if runErr != nil {
 		return abortErr(fmt.Errorf("run aborted: %w (the summary of what was recorded is in %s; %w)", runErr, dir, passErr))
 	}
-	return passErr
+	return abortErr(passErr)
+}
+
+// summaryFromDisk is meta with the figures of the samples in dir's samples file.
+func summaryFromDisk(dir string, meta *results.Summary) (*results.Summary, results.Tail, error) {
+	agg := results.NewAggregator()
+	for _, p := range meta.Phases {
+		agg.SetPhaseInfo(p.Name, p.Info())
+	}
+	tail, err := results.ReadSamplesTail(dir, func(s *results.Sample) error {
+		agg.Add(s)
+		return nil
+	})
+	if err != nil {
+		return nil, tail, err
+	}
+	phases, totals, err := agg.Summary()
+	if err != nil {
+		return nil, tail, err
+	}
+	out := *meta
+	out.Phases, out.Totals = phases, totals
+	return &out, tail, nil
 }
 
 // invoker is what run needs of a target: send invocations, then let go of
