@@ -152,3 +152,14 @@ phases: [{name: a, rate: {rps: 1, duration: 1s}}]
 		t.Errorf("Secrets() = %q\nwant        %q", got, want)
 	}
 }
+
+// TestExpandedValuesNeverEchoed: a problem with a field whose value came from ${VAR}
+// names the reference, never the value (which may be a secret).
+func TestExpandedValuesNeverEchoed(t *testing.T) {
+	src := "version: 1\nname: e\ntarget: {url: 'http://127.0.0.1/', timeout: '${T}'}\nmax_requests: ${TOKEN}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n"
+	_, err := scenarios.ParseBytes("e.yaml", []byte(src), env("TOKEN", "s3cr3t-value", "T", "hunter2-x"))
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "hunter2") ||
+		!strings.Contains(err.Error(), "max_requests: want an integer, got the value of ${TOKEN}") {
+		t.Errorf("error %v: want the ${TOKEN} reference and no value", err)
+	}
+}
