@@ -22,7 +22,7 @@ type providerCost struct {
 	Model         string
 	PerRequestUSD float64 // one request billed for scenarios.AssumedResponse
 	TotalUSD      float64 // every request billed for scenarios.AssumedResponse
-	WorstUSD      float64 // every request billed for the whole target timeout
+	WorstUSD      float64 // every request billed for the whole target timeout, every retry sent
 }
 
 // plan is what a scenario would send and cost, before any load.
@@ -38,6 +38,10 @@ type plan struct {
 // its memory size and their defaults, so that providers compare like for like.
 func estimatePlan(sc *scenarios.Scenario, cat cost.Catalog) (plan, error) {
 	p := plan{Requests: sc.EstimatedRequests(), Duration: sc.EstimatedDuration()}
+	attempts := 1.0 // the worst case retries every request as often as allowed
+	if r := sc.Target.Retry; r != nil {
+		attempts += float64(r.Max)
+	}
 	own := ""
 	if sc.Pricing != nil {
 		if e, err := cat.Lookup(sc.Pricing.Model); err == nil {
@@ -62,7 +66,7 @@ func estimatePlan(sc *scenarios.Scenario, cat cost.Catalog) (plan, error) {
 		}
 		n, one := float64(p.Requests.N), at(scenarios.AssumedResponse)
 		p.Costs = append(p.Costs, providerCost{Model: e.Model, PerRequestUSD: one, TotalUSD: one * n,
-			WorstUSD: at(sc.Target.Timeout.D()) * n})
+			WorstUSD: at(sc.Target.Timeout.D()) * n * attempts})
 	}
 	for i := range p.Costs {
 		c := &p.Costs[i]
@@ -91,7 +95,7 @@ func (p plan) print(w io.Writer, timeout time.Duration) error {
 		how = fmt.Sprintf("about (closed-model phases assumed %s per response)", scenarios.AssumedResponse)
 	}
 	fmt.Fprintf(w, "sends: %d requests, %s\n", p.Requests.N, how)
-	fmt.Fprintf(w, "cost: each request billed %s (worst case: the whole %s timeout)\n", scenarios.AssumedResponse, timeout)
+	fmt.Fprintf(w, "cost: each request billed %s (worst case: the whole %s timeout, every retry sent)\n", scenarios.AssumedResponse, timeout)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\tper request\ttotal\tworst case\t")
 	for _, c := range p.Costs {
