@@ -46,8 +46,14 @@ func newRunCmd() *cobra.Command {
 invocation cold or warm, streams samples to DIR/samples.ndjson and writes
 DIR/summary.json, DIR/summary.md, DIR/report.html and DIR/plots/.
 
-Exit codes: 0 ok, 1 a threshold failed, 2 invalid input, 3 aborted (target
-unreachable or interrupted; what was measured is still written).`,
+Secret header and body values (and the ${VAR}s in them) are scrubbed from every
+file and message. max_requests, max_rps and budget in the scenario refuse or stop a
+run that would run away; a run above 100,000 requests or $1 estimated asks first on
+a terminal and otherwise needs --yes.
+
+Exit codes: 0 ok, 1 a threshold failed, 2 invalid input or a large run not
+confirmed, 3 aborted (target unreachable, interrupted, or a guard; what was measured
+is still written).`,
 		Example: `  thaw run scenarios/examples/idle-sweep.yaml --target http://127.0.0.1:8080
   thaw emulate --time-scale 60 & thaw run demo.yaml --time-scale 60`,
 		Args: cobra.ExactArgs(1),
@@ -149,8 +155,8 @@ func probeProblems(sc *scenarios.Scenario) []error {
 }
 
 // runScenario runs sc and writes the run directory. It returns an exitError for
-// failed thresholds (1), a run refused or not confirmed (2) and aborted runs (3). The
-// scenario's secrets are scrubbed from everything it writes and prints.
+// failed thresholds (1), a large run not confirmed (2), and runs refused by a guard or
+// aborted (3). The scenario's secrets are scrubbed from everything it writes and prints.
 func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) (err error) {
 	red := redact.New(sc.Secrets()...)
 	progress := !o.quiet && isTerminal(stderr)
