@@ -194,9 +194,13 @@ func FuzzDecodeSamples(f *testing.F) {
 	f.Add([]byte("\n\n{}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := 0
-		_ = results.DecodeSamples(bytes.NewReader(data), "fuzz", func(*results.Sample) error { n++; return nil })
-		if n > bytes.Count(data, []byte("\n"))+1 {
-			t.Fatalf("%d samples from %d lines", n, bytes.Count(data, []byte("\n"))+1)
+		lines := bytes.Count(data, []byte("\n")) + 1
+		tail, err := results.DecodeSamplesTail(bytes.NewReader(data), "fuzz", func(*results.Sample) error { n++; return nil })
+		if n > lines || tail.Samples != int64(n) {
+			t.Fatalf("%d samples (tail says %d) from %d lines", n, tail.Samples, lines)
+		}
+		if tail.Truncated && (err != nil || tail.Line != lines) {
+			t.Fatalf("truncated tail %+v on a file of %d lines (err %v)", tail, lines, err)
 		}
 	})
 }
