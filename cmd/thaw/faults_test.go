@@ -75,7 +75,7 @@ func faultMatrix() []faultCase {
 		{name: "429 with and without Retry-After", target: plain(nth(odd, func(w http.ResponseWriter, r *http.Request) {
 			status(http.StatusTooManyRequests, map[bool]string{true: "1"}[strings.HasSuffix(r.Header.Get("X-Request-Id"), "1")])(w, r)
 		})), workers: 1, n: 12, want: map[string]int64{"ok": 6, results.ErrThrottled: 6}},
-		{name: "429 retried after Retry-After", target: plain(firstAttemptThrottled), opts: ", retry: {max: 2, on: [throttled], backoff: 1ms}",
+		{name: "429 retried (Retry-After: 0)", target: plain(firstAttemptThrottled), opts: ", retry: {max: 2, on: [throttled], backoff: 1ms}",
 			workers: 2, n: 10, want: map[string]int64{"ok": 10}, check: func(t *testing.T, ft faultTarget, sum *results.Summary, _ []results.Sample) {
 				if sum.Totals.Retries != 10 || ft.Requests.Load() != 20 {
 					t.Errorf("retries %d, target saw %d requests; want 10 retries, 20 requests", sum.Totals.Retries, ft.Requests.Load())
