@@ -30,7 +30,7 @@ type plan struct {
 	Requests scenarios.RequestEstimate
 	Duration time.Duration
 	Costs    []providerCost // one per catalog model, in catalog name order
-	Priced   *providerCost  // the scenario's own pricing model, or the dearest
+	Priced   *providerCost  // the scenario's own pricing model; nil without pricing
 }
 
 // estimatePlan estimates sc's requests and their cost on every model of cat. The
@@ -70,14 +70,16 @@ func estimatePlan(sc *scenarios.Scenario, cat cost.Catalog) (plan, error) {
 	}
 	for i := range p.Costs {
 		c := &p.Costs[i]
-		if c.Model == own || (own == "" && (p.Priced == nil || c.TotalUSD > p.Priced.TotalUSD)) {
+		if c.Model == own {
 			p.Priced = c
 		}
 	}
 	return p, nil
 }
 
-// needsConfirmation says why a run needs confirmation ("" when it does not).
+// needsConfirmation says why a run needs confirmation ("" when it does not): more
+// than confirmAboveRequests requests, or, with a pricing block, an estimate over
+// confirmAboveUSD on the scenario's model.
 func (p plan) needsConfirmation() string {
 	switch {
 	case p.Requests.N > confirmAboveRequests:

@@ -25,7 +25,7 @@ func TestEstimatePlan(t *testing.T) {
 		wantAsk   string
 		wantExact bool
 	}{
-		{"dearest without pricing", "phases: [{name: b, burst: {size: 50}}]", "dear", 0.5, 0.5, "", true},
+		{"no pricing, no cost to confirm", "phases: [{name: b, burst: {size: 500}}]", "", 0, 0, "", true},
 		{"own pricing", "pricing: {model: cheap}\nphases: [{name: b, burst: {size: 50}}]", "cheap", 0.00005, 0.00005, "", true},
 		{"retries in the worst case", "pricing: {model: dear}\nphases: [{name: b, burst: {size: 50}}]\n", "dear", 0.5, 1.5, "", true},
 		{"over a dollar asks", "pricing: {model: dear}\nphases: [{name: r, rate: {rps: 20, duration: 10s}}]", "dear", 2, 2, "cost about $2.00 on dear", true},
@@ -47,6 +47,12 @@ func TestEstimatePlan(t *testing.T) {
 				t.Fatal(err)
 			}
 			near := func(a, b float64) bool { return a > b*0.999 && a < b*1.001 }
+			if tc.priced == "" {
+				if p.Priced != nil || p.needsConfirmation() != "" || len(p.Costs) != 2 || !near(p.Costs[1].TotalUSD, 5) {
+					t.Fatalf("plan %+v: want costs listed, none chosen, nothing to confirm", p)
+				}
+				return
+			}
 			if p.Priced == nil || p.Priced.Model != tc.priced || !near(p.Priced.TotalUSD, tc.total) || !near(p.Priced.WorstUSD, tc.worst) ||
 				p.Requests.Exact != tc.wantExact {
 				t.Fatalf("plan %+v priced %+v; want %s total %g worst %g", p, p.Priced, tc.priced, tc.total, tc.worst)

@@ -23,8 +23,8 @@ pricing block is checked against the pricing catalog (model, arch, region, memor
 For a valid scenario it prints how many requests it would send and what they would
 cost on each provider of the pricing catalog (each request billed 100ms, and in the
 worst case the whole target timeout with every retry; * marks the scenario's own
-pricing model, or the dearest), and whether ` + "`thaw run`" + ` would refuse it
-(max_requests, max_rps, budget) or ask for confirmation.`,
+pricing model), and whether ` + "`thaw run`" + ` would refuse it (max_requests, max_rps,
+budget) or ask for confirmation.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			sc, err := loadScenario(args[0], "", pricingFile, cmd.ErrOrStderr())

@@ -56,7 +56,7 @@ phases: [{name: w, concurrency: {workers: 1, iterations: 3}}]
 		{"valid", []string{"validate", good}, 0, "ok: demo: 2 phases, about 6m20s of load\n", nil,
 			[]string{"sends: 104 requests, exactly", "aws-lambda  $0.00000041  $0.00004247  $0.00652081"}},
 		{"one phase", []string{"validate", single}, 0, "ok: one: 1 phase, about 0s of load\n", nil,
-			[]string{"sends: 3 requests, exactly", "azure-flex-consumption *"}},
+			[]string{"sends: 3 requests, exactly", "gcp-cloud-run  $0.00000293"}},
 		{"three problems", []string{"validate", three}, 2, "", []string{
 			three + ":4:8: target.url: environment variable THAW_VALIDATE_TEST_MISSING is not set",
 			three + ":5:3: target.timout: unknown field",
