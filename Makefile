@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/thaw
 PKGS    := ./...
 
-.PHONY: help build test test-deps test-short lint demo bench accuracy rie clean
+.PHONY: help build test test-deps test-short lint demo bench accuracy rie fuzz soak clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ accuracy: build ## classifier and keep-alive accuracy against the emulator's gro
 
 rie: build ## run scenarios/examples/lambda-rie.yaml against the AWS Lambda Runtime Interface Emulator
 	./scripts/rie.sh
+
+fuzz: ## every fuzz target for FUZZTIME each (default 30s; not in CI)
+	./scripts/fuzz.sh
+
+soak: ## 10 min at 500 rps against the emulator with random faults; RSS, goroutines, fds every 10 s (not in CI)
+	./scripts/soak.sh
 
 clean: ## remove build output
 	rm -rf bin

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -60,6 +61,11 @@ type HTTPConfig struct {
 
 	// Sign, when set, signs every request after its headers are set (SigV4.Sign).
 	Sign Signer
+
+	// Secrets are values scrubbed from the evidence and error details as they are
+	// captured (a target may echo request headers). The values of credential headers
+	// in Headers (Authorization, Cookie, X-Api-Key, …) are always added.
+	Secrets []string
 }
 
 // HTTPInvoker sends invocations over HTTP and measures each step with
@@ -70,6 +76,7 @@ type HTTPInvoker struct {
 	client    *http.Client
 	transport *http.Transport
 	keep      []string
+	redact    *redact.Set
 }
 
 // NewHTTPInvoker checks cfg and builds the connection pool.
@@ -117,8 +124,20 @@ func NewHTTPInvoker(cfg HTTPConfig) (*HTTPInvoker, error) {
 			// A redirect is the function's answer, not something to follow.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		keep: keep,
+		keep:   keep,
+		redact: redact.New(secretValues(cfg)...),
 	}, nil
+}
+
+// secretValues are cfg.Secrets and the values of cfg's credential headers.
+func secretValues(cfg HTTPConfig) []string {
+	out := append([]string{}, cfg.Secrets...)
+	for k, v := range cfg.Headers {
+		if redact.IsSecretHeader(k) {
+			out = append(out, redact.HeaderValues(v)...)
+		}
+	}
+	return out
 }
 
 // Close releases idle connections.
@@ -136,7 +155,7 @@ func (h *HTTPInvoker) Invoke(ctx context.Context, s *results.Sample) {
 	req, err := h.newRequest(ctx, s.RequestID)
 	if err != nil {
 		s.Start = time.Now()
-		s.Error, s.ErrorDetail = results.ErrOther, err.Error()
+		s.Error, s.ErrorDetail = results.ErrOther, h.redact.String(err.Error())
 		return
 	}
 	tr.start = time.Now()
@@ -152,7 +171,7 @@ func (h *HTTPInvoker) Invoke(ctx context.Context, s *results.Sample) {
 	s.Status = resp.StatusCode
 	s.Evidence = h.evidence(resp.Header, body)
 	if rerr != nil {
-		s.Error, s.ErrorDetail = ErrorKind(ctx, rerr), errDetail(rerr)
+		s.Error, s.ErrorDetail = ErrorKind(ctx, rerr), h.redact.String(errDetail(rerr))
 		return
 	}
 	s.Error = StatusKind(resp.StatusCode)
@@ -191,7 +210,7 @@ func (h *HTTPInvoker) newRequest(ctx context.Context, requestID string) (*http.R
 func (h *HTTPInvoker) fail(ctx context.Context, s *results.Sample, tr *traceTimes, err error) {
 	tr.fill(s, time.Now())
 	s.TTFBMS = 0
-	s.Error, s.ErrorDetail = ErrorKind(ctx, err), errDetail(err)
+	s.Error, s.ErrorDetail = ErrorKind(ctx, err), h.redact.String(errDetail(err))
 }
 
 // evidence keeps the allow-listed headers and the body prefix; nil when there is none.
@@ -202,11 +221,11 @@ func (h *HTTPInvoker) evidence(hdr http.Header, body []byte) *results.Evidence {
 			if ev.Headers == nil {
 				ev.Headers = map[string]string{}
 			}
-			ev.Headers[k] = v
+			ev.Headers[k] = h.redact.String(v)
 		}
 	}
 	if len(body) > 0 {
-		ev.Body = string(body)
+		ev.Body = h.redact.String(string(body))
 	}
 	if ev.Headers == nil && ev.Body == "" {
 		return nil

@@ -70,6 +70,7 @@ type phaseAgg struct {
 	info    PhaseInfo
 	count   int64
 	errors  int64
+	retries int64
 	byKind  map[string]int64
 	classes map[Class]int64
 	first   time.Time // earliest send
@@ -115,6 +116,7 @@ func (a *Aggregator) Add(s *Sample) {
 
 func (p *phaseAgg) add(s *Sample) {
 	p.count++
+	p.retries += int64(s.Retries)
 	if p.first.IsZero() || s.Start.Before(p.first) {
 		p.first = s.Start
 	}
@@ -192,6 +194,7 @@ func (a *Aggregator) Summary() (phases []PhaseSummary, totals PhaseSummary, err 
 func (p *phaseAgg) merge(o *phaseAgg) error {
 	p.count += o.count
 	p.errors += o.errors
+	p.retries += o.retries
 	if !o.first.IsZero() && (p.first.IsZero() || o.first.Before(p.first)) {
 		p.first = o.first
 	}
@@ -250,6 +253,7 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 		Ended:         end,
 		Count:         p.count,
 		Errors:        p.errors,
+		Retries:       p.retries,
 		ErrorsByKind:  map[string]int64{},
 		Cold:          p.classes[Cold],
 		Warm:          p.classes[Warm],

@@ -33,6 +33,7 @@ func AppendSample(b []byte, s *Sample) ([]byte, error) {
 	e.int("status", int64(s.Status))
 	e.str("error", s.Error)
 	e.str("error_detail", s.ErrorDetail)
+	e.int("retries", int64(s.Retries))
 	e.str("class", string(s.Class))
 	e.str("kind", s.Kind)
 	e.str("decided_by", s.DecidedBy)

@@ -36,7 +36,7 @@ func randomSample(r *rand.Rand) results.Sample {
 	at := time.Date(2026, 12, 1, 10, 0, 0, r.IntN(1e9), time.UTC)
 	s := results.Sample{Seq: r.Int64N(1e9), RequestID: str(), Phase: str(), Scheduled: at, Start: at.Add(time.Duration(r.IntN(1e6))),
 		LatencyMS: f(), IntendedLatencyMS: f(), TTFBMS: f(), DNSMS: f(), ConnectMS: f(), TLSMS: f(), ConnReused: r.IntN(2) == 0,
-		IdleBeforeMS: f(), InFlight: r.IntN(3), Status: []int{0, 200, 503}[r.IntN(3)], Error: str(), ErrorDetail: str(),
+		IdleBeforeMS: f(), InFlight: r.IntN(3), Status: []int{0, 200, 503}[r.IntN(3)], Error: str(), ErrorDetail: str(), Retries: r.IntN(3),
 		Class: results.Class(str()), Kind: str(), DecidedBy: str(), Confidence: f(), Instance: str(), InitMS: f(),
 		BilledMS: f(), MaxMemoryMB: f(), PlatformDurMS: f(), CPUMS: f()}
 	if r.IntN(3) > 0 {

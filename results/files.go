@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"time"
 
 	gojson "github.com/goccy/go-json"
@@ -25,6 +26,14 @@ const (
 // DefaultFlushInterval is how often a Writer flushes buffered samples to disk.
 const DefaultFlushInterval = time.Second
 
+// ReserveBytes is the disk space a Writer holds in the run directory (file
+// ReserveFile) while it runs and gives back on Close, so that a run stopped by a full
+// disk can still write its summary and report.
+const (
+	ReserveBytes = 4 << 20
+	ReserveFile  = ".thaw-reserve"
+)
+
 // Writer streams samples to samples.ndjson, one JSON object per line. Lines are
 // buffered and flushed at least every flush interval and on Close, so an interrupted
 // run loses at most that interval and a crash leaves at most one partial last line
@@ -38,6 +47,7 @@ type Writer struct {
 	stop    chan struct{}
 	stopped chan struct{}
 	line    []byte // the line being encoded, reused
+	reserve string // path of the reserve file; "" when none could be made
 }
 
 // CreateWriter creates dir (and parents) and a new samples file in it.
@@ -52,9 +62,21 @@ func CreateWriter(dir string, flushEvery time.Duration) (*Writer, error) {
 	if flushEvery <= 0 {
 		flushEvery = DefaultFlushInterval
 	}
-	w := &Writer{f: f, bw: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), stopped: make(chan struct{})}
+	w := &Writer{f: f, bw: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), stopped: make(chan struct{}),
+		reserve: makeReserve(filepath.Join(dir, ReserveFile))}
 	go w.flushLoop(flushEvery)
 	return w, nil
+}
+
+// makeReserve writes ReserveBytes of zeros to path (real blocks, not a sparse file)
+// and returns path, or "" when the disk has not even that much room.
+func makeReserve(path string) string {
+	err := os.WriteFile(path, make([]byte, ReserveBytes), 0o600)
+	if err != nil {
+		_ = os.Remove(path)
+		return ""
+	}
+	return path
 }
 
 func (w *Writer) flushLoop(every time.Duration) {
@@ -68,7 +90,7 @@ func (w *Writer) flushLoop(every time.Duration) {
 		case <-t.C:
 			w.mu.Lock()
 			if w.err == nil {
-				w.err = w.bw.Flush()
+				w.err = writeErr(w.bw.Flush())
 			}
 			w.mu.Unlock()
 		}
@@ -89,11 +111,22 @@ func (w *Writer) Write(s *Sample) error {
 	}
 	w.line = append(b, '\n')
 	if _, err := w.bw.Write(w.line); err != nil {
-		w.err = fmt.Errorf("write samples: %w", err)
+		w.err = writeErr(err)
 		return w.err
 	}
 	w.n++
 	return nil
+}
+
+// writeErr wraps an error writing the samples file; a full disk says so plainly.
+func writeErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Errorf("write samples: disk full (the samples before this point are kept): %w", err)
+	}
+	return fmt.Errorf("write samples: %w", err)
 }
 
 // Count is the number of samples written.
@@ -103,15 +136,19 @@ func (w *Writer) Count() int64 {
 	return w.n
 }
 
-// Close flushes, syncs and closes the file.
+// Close flushes, syncs and closes the file, and gives the reserved space back.
 func (w *Writer) Close() error {
 	close(w.stop)
 	<-w.stopped
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.reserve != "" {
+		_ = os.Remove(w.reserve)
+		w.reserve = ""
+	}
 	err := w.err
 	if err == nil {
-		err = w.bw.Flush()
+		err = writeErr(w.bw.Flush())
 	}
 	if err == nil {
 		err = w.f.Sync()
@@ -180,45 +217,100 @@ func ReadSummary(dir string) (*Summary, error) {
 	return &s, nil
 }
 
+// MaxSampleLineBytes bounds one line of a samples file: a longer line (a corrupt or
+// hostile file) is an error, not an unbounded allocation. A sample with its evidence
+// (body prefix, kept headers, log tail) is a few kilobytes.
+const MaxSampleLineBytes = 1 << 20
+
+// Tail describes the end of a samples file as read: a last line cut short by a run
+// that was killed mid-write (or a full disk) is ignored and described here, so a
+// reader can report it.
+type Tail struct {
+	Truncated bool  // the last line was not a whole sample and was ignored
+	Line      int   // its line number
+	Bytes     int   // its length
+	Samples   int64 // whole samples read
+}
+
+// String describes a truncated tail for messages ("" when the file ended cleanly).
+func (t Tail) String() string {
+	if !t.Truncated {
+		return ""
+	}
+	return fmt.Sprintf("last line (%d) cut short after %d bytes: ignored; %d whole samples read", t.Line, t.Bytes, t.Samples)
+}
+
 // ReadSamples calls fn for every sample in dir's samples file, in file order. A
 // truncated last line (a run killed mid-write) is ignored; a malformed line elsewhere
 // is an error naming the file and line. fn's error stops the read and is returned.
 func ReadSamples(dir string, fn func(*Sample) error) error {
+	_, err := ReadSamplesTail(dir, fn)
+	return err
+}
+
+// ReadSamplesTail is ReadSamples, also saying whether the last line was cut short.
+func ReadSamplesTail(dir string, fn func(*Sample) error) (Tail, error) {
 	path := filepath.Join(dir, SamplesFile)
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("read samples: %w", err)
+		return Tail{}, fmt.Errorf("read samples: %w", err)
 	}
 	defer f.Close()
-	return DecodeSamples(f, path, fn)
+	return DecodeSamplesTail(f, path, fn)
 }
 
 // DecodeSamples reads NDJSON samples from r; name is used in errors. Lines are decoded
 // with github.com/goccy/go-json, a drop-in for encoding/json about three times faster
 // here on samples (the whole-run pass reads millions).
 func DecodeSamples(r io.Reader, name string, fn func(*Sample) error) error {
+	_, err := DecodeSamplesTail(r, name, fn)
+	return err
+}
+
+// DecodeSamplesTail is DecodeSamples, also describing a last line cut short. A line
+// longer than MaxSampleLineBytes is an error naming the file and line.
+func DecodeSamplesTail(r io.Reader, name string, fn func(*Sample) error) (Tail, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
+	var tail Tail
 	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
+		b, err := readLine(br)
 		last := errors.Is(err, io.EOF)
 		if err != nil && !last {
-			return fmt.Errorf("%s:%d: %w", name, line, err)
+			return tail, fmt.Errorf("%s:%d: %w", name, line, err)
 		}
 		b = bytes.TrimSpace(b)
 		if len(b) > 0 {
 			var s Sample
 			if jerr := gojson.Unmarshal(b, &s); jerr != nil {
-				if last {
-					return nil // partial final line of an interrupted write
+				if last { // partial final line of an interrupted write
+					tail.Truncated, tail.Line, tail.Bytes = true, line, len(b)
+					return tail, nil
 				}
-				return fmt.Errorf("%s:%d: %w", name, line, jerr)
+				return tail, fmt.Errorf("%s:%d: %w", name, line, jerr)
 			}
+			tail.Samples++
 			if ferr := fn(&s); ferr != nil {
-				return ferr
+				return tail, ferr
 			}
 		}
 		if last {
-			return nil
+			return tail, nil
+		}
+	}
+}
+
+// readLine returns the next line (with its newline), at most MaxSampleLineBytes long;
+// io.EOF comes with the last line when it has no newline.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > MaxSampleLineBytes {
+			return nil, fmt.Errorf("line longer than %d bytes", MaxSampleLineBytes)
+		}
+		line = append(line, chunk...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
 		}
 	}
 }

@@ -194,9 +194,13 @@ func FuzzDecodeSamples(f *testing.F) {
 	f.Add([]byte("\n\n{}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n := 0
-		_ = results.DecodeSamples(bytes.NewReader(data), "fuzz", func(*results.Sample) error { n++; return nil })
-		if n > bytes.Count(data, []byte("\n"))+1 {
-			t.Fatalf("%d samples from %d lines", n, bytes.Count(data, []byte("\n"))+1)
+		lines := bytes.Count(data, []byte("\n")) + 1
+		tail, err := results.DecodeSamplesTail(bytes.NewReader(data), "fuzz", func(*results.Sample) error { n++; return nil })
+		if n > lines || tail.Samples != int64(n) {
+			t.Fatalf("%d samples (tail says %d) from %d lines", n, tail.Samples, lines)
+		}
+		if tail.Truncated && (err != nil || tail.Line != lines) {
+			t.Fatalf("truncated tail %+v on a file of %d lines (err %v)", tail, lines, err)
 		}
 	})
 }
@@ -214,4 +218,65 @@ func FuzzDecodeHistogram(f *testing.F) {
 			t.Fatal("negative count")
 		}
 	})
+}
+
+func TestDecodeSamplesTail(t *testing.T) {
+	whole := "{\"seq\":1}\n{\"seq\":2}\n"
+	tests := []struct {
+		name    string
+		data    string
+		want    results.Tail
+		wantErr string
+	}{
+		{"clean", whole, results.Tail{Samples: 2}, ""},
+		{"no final newline", whole + "{\"seq\":3}", results.Tail{Samples: 3}, ""},
+		{"cut short", whole + "{\"seq\":3,\"phase\":\"st", results.Tail{Truncated: true, Line: 3, Bytes: 20, Samples: 2}, ""},
+		{"corrupt in the middle", "{\"seq\":1}\n{bad\n{\"seq\":3}\n", results.Tail{Samples: 1}, "x.ndjson:2:"},
+		{"line too long", "{\"seq\":1}\n\"" + strings.Repeat("a", results.MaxSampleLineBytes) + "\"\n", results.Tail{Samples: 1}, "x.ndjson:2: line longer than"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tail, err := results.DecodeSamplesTail(strings.NewReader(tc.data), "x.ndjson", func(*results.Sample) error { return nil })
+			if tail != tc.want || (err == nil) != (tc.wantErr == "") || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("tail %+v err %v; want %+v %q", tail, err, tc.want, tc.wantErr)
+			}
+			if tc.want.Truncated && !strings.Contains(tail.String(), "cut short") {
+				t.Errorf("tail text %q", tail.String())
+			}
+		})
+	}
+}
+
+// TestWriterFlushesWithinASecond: a sample is readable from the file within the flush
+// interval of being written, without Close; the reserve is held while the Writer is
+// open and given back by Close.
+func TestWriterFlushesWithinASecond(t *testing.T) {
+	dir := t.TempDir()
+	w, err := results.CreateWriter(dir, 200*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, results.ReserveFile)); err != nil || fi.Size() != results.ReserveBytes {
+		t.Errorf("reserve while open: %v", err)
+	}
+	if err := w.Write(&results.Sample{Seq: 1, Phase: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	written := time.Now()
+	for {
+		n, _ := results.LoadSamples(dir)
+		if len(n) == 1 {
+			break
+		}
+		if time.Since(written) > 5*time.Second { // generous: the machine may be loaded
+			t.Fatal("sample not on disk 5 s after it was written (flush every 200 ms)")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, results.ReserveFile)); !os.IsNotExist(err) {
+		t.Errorf("reserve left after Close: %v", err)
+	}
 }

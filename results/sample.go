@@ -69,6 +69,10 @@ type Sample struct {
 	Status      int    `json:"status"`
 	Error       string `json:"error"` // error kind ("" when ok)
 	ErrorDetail string `json:"error_detail,omitempty"`
+	// Retries is how many times the invocation was sent again after a failure
+	// (scenario target.retry); the sample describes the last attempt, so a retried
+	// invocation is still counted once.
+	Retries int `json:"retries,omitempty"`
 
 	Class      Class   `json:"class"`
 	Kind       string  `json:"kind,omitempty"` // sub-kind, see Kind* constants

@@ -54,9 +54,12 @@ type PhaseSummary struct {
 	Count        int64            `json:"count"` // invocations completed (ok or failed)
 	Errors       int64            `json:"errors"`
 	ErrorsByKind map[string]int64 `json:"errors_by_kind"`
-	Cold         int64            `json:"cold"`
-	Warm         int64            `json:"warm"`
-	Unknown      int64            `json:"unknown"`
+	// Retries counts the extra attempts of retried invocations (target.retry); they
+	// are not in Count, which counts each invocation once.
+	Retries int64 `json:"retries,omitempty"`
+	Cold    int64 `json:"cold"`
+	Warm    int64 `json:"warm"`
+	Unknown int64 `json:"unknown"`
 
 	// Open-model bookkeeping: Late sends left after their intended time by more than
 	// the late tolerance; Dropped arrivals were never sent (max_in_flight reached or

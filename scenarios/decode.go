@@ -21,9 +21,11 @@ type decoder struct {
 	pos     map[string]Position
 	failed  map[string]bool
 	anchors map[string]ast.Node
-	depth   int
-	visits  int  // nodes decoded, aliases expanded: bounded by maxVisits
-	aborted bool // a limit was passed; decoding stopped
+	// expanded maps a field path to the values its ${VAR}s expanded to.
+	expanded map[string][]string
+	depth    int
+	visits   int  // nodes decoded, aliases expanded: bounded by maxVisits
+	aborted  bool // a limit was passed; decoding stopped
 }
 
 var (
@@ -61,7 +63,7 @@ func (d *decoder) enter(path string, n ast.Node) bool {
 
 func newDecoder(file string, lookup func(string) (string, bool)) *decoder {
 	return &decoder{file: file, lookup: lookup, pos: map[string]Position{},
-		failed: map[string]bool{}, anchors: map[string]ast.Node{}}
+		failed: map[string]bool{}, anchors: map[string]ast.Node{}, expanded: map[string][]string{}}
 }
 
 func nodePos(n ast.Node) Position {
@@ -319,7 +321,13 @@ func (d *decoder) scalarText(path string, n ast.Node) (text string, isString, ok
 	default:
 		return "", false, false
 	}
-	out, problems := expandEnv(raw, d.lookup)
+	out, problems := expandEnv(raw, func(name string) (string, bool) {
+		v, ok := d.lookup(name)
+		if ok && v != "" {
+			d.expanded[path] = append(d.expanded[path], v)
+		}
+		return v, ok
+	})
 	for _, msg := range problems {
 		d.fail(path, nodePos(n), "%s", msg)
 	}
@@ -350,21 +358,21 @@ func (d *decoder) decodeScalar(path string, n ast.Node, v reflect.Value) {
 	case reflect.Int, reflect.Int64:
 		i, err := strconv.ParseInt(strings.ReplaceAll(text, "_", ""), 10, 64)
 		if err != nil || (v.Kind() == reflect.Int && int64(int(i)) != i) {
-			d.fail(path, p, "want an integer, got %q", text)
+			d.fail(path, p, "want an integer, got %s", shown(n, text))
 			return
 		}
 		v.SetInt(i)
 	case reflect.Float64:
 		f, err := strconv.ParseFloat(strings.ReplaceAll(text, "_", ""), 64)
 		if err != nil {
-			d.fail(path, p, "want a number, got %q", text)
+			d.fail(path, p, "want a number, got %s", shown(n, text))
 			return
 		}
 		v.SetFloat(f)
 	case reflect.Bool:
 		b, err := strconv.ParseBool(text)
 		if err != nil || (text != "true" && text != "false") {
-			d.fail(path, p, "want true or false, got %q", text)
+			d.fail(path, p, "want true or false, got %s", shown(n, text))
 			return
 		}
 		v.SetBool(b)
@@ -382,7 +390,7 @@ func (d *decoder) decodeDuration(path string, n ast.Node, v reflect.Value) {
 	}
 	dur, err := time.ParseDuration(text)
 	if err != nil {
-		d.fail(path, nodePos(n), "want a duration like 30s or 1m30s, got %q", text)
+		d.fail(path, nodePos(n), "want a duration like 30s or 1m30s, got %s", shown(n, text))
 		return
 	}
 	v.SetInt(int64(dur))
@@ -465,6 +473,16 @@ func (d *decoder) toAny(path string, n ast.Node) any {
 		return s.GetValue()
 	}
 	return text
+}
+
+// shown is a bad value as a message quotes it: the text as written, or, when it came
+// from ${VAR}s, the reference as written (an expanded value may be a secret and is
+// never echoed).
+func shown(n ast.Node, text string) string {
+	if raw := n.GetToken().Value; strings.Contains(raw, "${") {
+		return "the value of " + raw
+	}
+	return strconv.Quote(text)
 }
 
 // kindName names what a field of kind k wants, with its article.

@@ -19,6 +19,14 @@ func (sc *Scenario) ApplyDefaults() {
 	if t.BodyPrefixBytes == 0 {
 		t.BodyPrefixBytes = DefaultBodyPrefixBytes
 	}
+	if r := t.Retry; r != nil {
+		if r.On == nil {
+			r.On = []string{"throttled", "5xx"}
+		}
+		if r.Backoff == 0 {
+			r.Backoff = Duration(DefaultRetryBackoff)
+		}
+	}
 	if sc.Probes == nil {
 		for _, name := range DefaultProbes {
 			sc.Probes = append(sc.Probes, ProbeSpec{Name: name})

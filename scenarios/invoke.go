@@ -16,9 +16,12 @@ const (
 	openSend                   // Scheduled is planned ahead; intended latency from it
 )
 
-// invoke sends one invocation now and returns its completed sample. It is called from
-// many goroutines at once.
+// invoke sends one invocation now and returns its completed sample, or nil when a
+// guard (max_requests) refuses it. It is called from many goroutines at once.
 func (r *Runner) invoke(ctx context.Context, phase string, scheduled time.Time, mode sendMode) *results.Sample {
+	if !r.admit() {
+		return nil
+	}
 	return r.invokeReserved(ctx, phase, scheduled, mode, r.reserve())
 }
 
@@ -54,11 +57,16 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.sc.Target.Timeout.D()+invokeGrace)
 	r.inv.Invoke(ictx, s)
 	cancel()
+	s = r.withRetries(ctx, s, func(next *results.Sample) {
+		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.sc.Target.Timeout.D()+invokeGrace)
+		defer cancel()
+		r.inv.Invoke(ictx, next)
+	})
 	r.prog.inFlight.Add(-1)
 	end := s.End()
 	r.noteEnd(end)
 	s.IntendedLatencyMS = s.LatencyMS
-	if mode == openSend {
+	if mode == openSend || s.Retries > 0 {
 		s.IntendedLatencyMS = durMS(end.Sub(s.Scheduled))
 	}
 	return s

@@ -20,6 +20,7 @@ const (
 	DefaultRequestIDHeader = "X-Request-Id"
 	DefaultBodyPrefixBytes = 512
 	DefaultMaxInFlight     = 10000
+	DefaultRetryBackoff    = 100 * time.Millisecond
 
 	// MaxFileBytes is the largest scenario file Parse accepts.
 	MaxFileBytes = 1 << 20
@@ -72,6 +73,7 @@ func ParseBytes(name string, data []byte, lookupEnv func(string) (string, bool))
 	sc.Source = append([]byte(nil), data...)
 	sc.positions = d.pos
 	sc.decodeFailed = d.failed
+	sc.expanded = d.expanded
 	d.explicitZeros(sc)
 	sc.ApplyDefaults()
 	return sc, errors.Join(d.errs...)

@@ -112,6 +112,9 @@ func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxI
 			r.prog.dropped.Add(1)
 			continue
 		}
+		if !r.admit() {
+			break
+		}
 		if r.clock.Now().Sub(planned) > r.lateTol {
 			info.Late++
 			r.prog.late.Add(1)
@@ -201,7 +204,7 @@ func (r *Runner) runClosed(ctx context.Context, phase string, w *Concurrency, st
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil && plan.Continue(r.clock.Now().Sub(start), claimed.Add(1)-1) {
+			for ctx.Err() == nil && r.pace(ctx) && plan.Continue(r.clock.Now().Sub(start), claimed.Add(1)-1) {
 				r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
 			}
 		}()

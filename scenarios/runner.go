@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,10 +39,16 @@ type Runner struct {
 	seg     results.Segment // zero: the whole run
 	startAt time.Time       // zero: start at once
 
-	items   chan item
-	seq     atomic.Int64
-	lastEnd atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
-	prog    progressState
+	items chan item
+	seq   atomic.Int64
+	// guards and retries (limits.go, retry.go)
+	admitted atomic.Int64 // invocations admitted under max_requests
+	retries  atomic.Int64 // extra attempts sent by target.retry
+	spacer   *spacer      // max_rps for closed-model phases; nil: none
+	stopMu   sync.Mutex
+	stop     func(error)  // cancels the run with a cause; nil before Run and once used
+	lastEnd  atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
+	prog     progressState
 }
 
 // item is what flows to the collector: a sample, or the end of a phase. search, when
@@ -104,6 +111,7 @@ func NewRunner(sc *Scenario, inv Invoker, cls Classifier, sink Sink, opts ...Opt
 	if r.seg.Count > 1 {
 		r.reqID = fmt.Sprintf("%s-s%d", r.runID, r.seg.Index)
 	}
+	r.spacer = newSpacer(sc.MaxRPS)
 	return r
 }
 
@@ -127,7 +135,8 @@ type Stats struct {
 	Errors      int64
 	Late        int64
 	Dropped     int64
-	Interrupted bool // the context was cancelled: the run stopped early, nothing was lost
+	Retries     int64 // extra attempts sent by target.retry (not in Sent)
+	Interrupted bool  // the context was cancelled: the run stopped early, nothing was lost
 	Phases      []PhaseStats
 }
 
@@ -155,10 +164,15 @@ var errSink = errors.New("sink failed")
 // been recorded. When ctx is cancelled it stops sending at once, lets the requests in
 // flight finish (their context is not cancelled by the interrupt; they are bounded by
 // the target timeout), records them and returns Stats with Interrupted set and a nil
-// error. A Sink error stops the run and is returned. Run must be called once.
+// error. A Sink error stops the run and is returned. A guard (max_requests) or Stop
+// stops sending, lets the requests in flight finish and be recorded, and returns its
+// cause. Run must be called once.
 func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	r.stopMu.Lock()
+	r.stop = cancel
+	r.stopMu.Unlock()
 	r.items = make(chan item, 4096)
 	var sinkErr error
 	collected := make(chan struct{})
@@ -184,15 +198,21 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	<-collected
 	st.Ended = r.clock.Now()
 	r.prog.fill(&st)
+	st.Retries = r.retries.Load()
 	if sinkErr != nil {
 		return st, fmt.Errorf("record sample: %w", sinkErr)
+	}
+	if cause := context.Cause(runCtx); cause != nil && ctx.Err() == nil && !errors.Is(cause, errSink) {
+		return st, cause // a guard or Stop
 	}
 	st.Interrupted = ctx.Err() != nil
 	return st, nil
 }
 
-// collect handles items in order until the channel closes. After a Sink error it keeps
-// draining (so senders never block) but records nothing more; it returns that error.
+// collect handles items in order until the channel closes. After a Sink error it stops
+// the run but keeps draining and offering samples to the Sink (so senders never block
+// and the requests in flight are recorded when the Sink still can); it returns the
+// first error.
 func (r *Runner) collect(abort func()) error {
 	pr, _ := r.sink.(phaseRecorder)
 	var err error
@@ -202,14 +222,15 @@ func (r *Runner) collect(abort func()) error {
 			if !it.s.OK() {
 				r.prog.errors.Add(1)
 			}
-			if err == nil {
-				err = r.record(it.s, it.search)
-				if err != nil {
-					abort()
-				}
-				if it.s.Class == results.Cold {
-					r.prog.cold.Add(1)
-				}
+			// After a Sink error the samples still in flight are offered too: a run
+			// stopped by its sink (target unreachable, a threshold) loses nothing
+			// that was sent. Only the first error counts.
+			if rerr := r.record(it.s, it.search); rerr != nil && err == nil {
+				err = rerr
+				abort()
+			}
+			if it.s.Class == results.Cold {
+				r.prog.cold.Add(1)
 			}
 		}
 		if it.phase != nil && err == nil && pr != nil {

@@ -20,6 +20,13 @@ type Scenario struct {
 	Phases      []Phase          `yaml:"phases" json:"phases"`
 	Thresholds  ThresholdList    `yaml:"thresholds,omitempty" json:"thresholds,omitempty"` // thaw expressions (k6's map form is translated)
 
+	// Guards against runaway load and cost (see guards.go): a run never sends more
+	// than MaxRequests, never faster than MaxRPS, and stops before its estimated spend
+	// passes Budget.MaxUSD. Zero means no limit.
+	MaxRequests int64   `yaml:"max_requests,omitempty" json:"max_requests,omitempty"`
+	MaxRPS      float64 `yaml:"max_rps,omitempty" json:"max_rps,omitempty"`
+	Budget      *Budget `yaml:"budget,omitempty" json:"budget,omitempty"`
+
 	File   string `yaml:"-" json:"-"` // path it was read from ("" when built in memory)
 	Source []byte `yaml:"-" json:"-"` // the file as written, variables not expanded
 
@@ -28,6 +35,23 @@ type Scenario struct {
 	// reported, so Validate does not report them twice.
 	positions    map[string]Position
 	decodeFailed map[string]bool
+	// expanded maps a field path to the values its ${VAR}s expanded to, so that the
+	// values expanded into secret fields are known to the scrubber (Secrets).
+	expanded map[string][]string
+}
+
+// Budget is the most a run may spend, as estimated with the scenario's pricing.
+type Budget struct {
+	MaxUSD float64 `yaml:"max_usd" json:"max_usd"`
+}
+
+// Retry resends a failed invocation. A retried invocation is still one sample (the
+// last attempt's), so nothing is counted twice; the extra attempts are counted in
+// Sample.Retries.
+type Retry struct {
+	Max     int      `yaml:"max" json:"max"`                             // extra attempts, at most
+	On      []string `yaml:"on,omitempty" json:"on,omitempty"`           // error kinds retried: throttled, 5xx, timeout, reset, refused; default [throttled, 5xx]
+	Backoff Duration `yaml:"backoff,omitempty" json:"backoff,omitempty"` // first wait, doubled each attempt; default 100ms; a Retry-After header wins
 }
 
 // Target is what every invocation is sent to.
@@ -44,6 +68,14 @@ type Target struct {
 	BodyPrefixBytes int               `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512; -1 keeps none
 	Insecure        bool              `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
 	Auth            *Auth             `yaml:"auth,omitempty" json:"auth,omitempty"` // kind http: request signing
+	// SecretHeaders are request headers whose values are secret besides the
+	// credential headers always treated so (Authorization, Cookie, X-Api-Key, …);
+	// SecretFields are JSON fields of the request body (dotted paths) whose values are
+	// secret. Secret values, and every ${VAR} expanded into them, are scrubbed from
+	// everything thaw writes.
+	SecretHeaders []string `yaml:"secret_headers,omitempty" json:"secret_headers,omitempty"`
+	SecretFields  []string `yaml:"secret_fields,omitempty" json:"secret_fields,omitempty"`
+	Retry         *Retry   `yaml:"retry,omitempty" json:"retry,omitempty"` // off when absent
 
 	// Kind lambda: the AWS Lambda Invoke API. Credentials come from the AWS SDK's
 	// default chain (environment, shared files, roles) and are never stored.

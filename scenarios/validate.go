@@ -32,6 +32,8 @@ func (sc *Scenario) Validate() error {
 	v := &validator{sc: sc}
 	v.scenario()
 	v.target()
+	v.secrets()
+	v.guards()
 	v.probes()
 	v.pricing()
 	v.phases()

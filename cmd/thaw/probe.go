@@ -71,7 +71,7 @@ func (m *memorySink) Record(s *results.Sample) error {
 }
 
 func probeOnce(cmd *cobra.Command, sc *scenarios.Scenario) error {
-	inv, err := newInvoker(cmd.Context(), sc.Target)
+	inv, err := newInvoker(cmd.Context(), sc.Target, sc.Secrets())
 	if err != nil {
 		return usageErr(err)
 	}

@@ -9,11 +9,13 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/results"
@@ -31,6 +33,9 @@ type runOptions struct {
 	noReport   bool
 	analysis   analysisOptions
 	segments   segmentOptions
+	guard      guardOptions
+	statsFile  string        // hidden: resource use of this process, one JSON line per statsEvery
+	statsEvery time.Duration // hidden
 }
 
 func newRunCmd() *cobra.Command {
@@ -42,8 +47,14 @@ func newRunCmd() *cobra.Command {
 invocation cold or warm, streams samples to DIR/samples.ndjson and writes
 DIR/summary.json, DIR/summary.md, DIR/report.html and DIR/plots/.
 
-Exit codes: 0 ok, 1 a threshold failed, 2 invalid input, 3 aborted (target
-unreachable or interrupted; what was measured is still written).`,
+Secret header and body values (and the ${VAR}s in them) are scrubbed from every
+file and message. max_requests, max_rps and budget in the scenario refuse or stop a
+run that would run away; a run above 100,000 requests or $1 estimated asks first on
+a terminal and otherwise needs --yes.
+
+Exit codes: 0 ok, 1 a threshold failed, 2 invalid input or a large run not
+confirmed, 3 aborted (target unreachable, interrupted, or a guard; what was measured
+is still written).`,
 		Example: `  thaw run scenarios/examples/idle-sweep.yaml --target http://127.0.0.1:8080
   thaw emulate --time-scale 60 & thaw run demo.yaml --time-scale 60`,
 		Args: cobra.ExactArgs(1),
@@ -52,6 +63,7 @@ unreachable or interrupted; what was measured is still written).`,
 			if err != nil {
 				return err
 			}
+			o.guard.stdin = cmd.InOrStdin()
 			return runScenario(cmd.Context(), sc, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -65,6 +77,11 @@ unreachable or interrupted; what was measured is still written).`,
 	f.BoolVar(&o.noReport, "no-report", false, "write samples and summary only (no plots, HTML or Markdown)")
 	o.analysis.addFlags(cmd)
 	o.segments.addFlags(cmd)
+	f.StringVar(&o.statsFile, "stats-file", "", "append this process's goroutines, RSS and open fds as JSON lines (make soak)")
+	f.DurationVar(&o.statsEvery, "stats-every", 10*time.Second, "interval of --stats-file")
+	_ = f.MarkHidden("stats-file")
+	_ = f.MarkHidden("stats-every")
+	f.BoolVarP(&o.guard.yes, "yes", "y", false, fmt.Sprintf("run without asking even above %d requests or $%.0f estimated", confirmAboveRequests, confirmAboveUSD))
 	return cmd
 }
 
@@ -140,8 +157,18 @@ func probeProblems(sc *scenarios.Scenario) []error {
 }
 
 // runScenario runs sc and writes the run directory. It returns an exitError for
-// failed thresholds (1) and aborted runs (3).
-func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) error {
+// failed thresholds (1), a large run not confirmed (2), and runs refused by a guard or
+// aborted (3). The scenario's secrets are scrubbed from everything it writes and prints.
+func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdout, stderr io.Writer) (err error) {
+	red := redact.New(sc.Secrets()...)
+	progress := !o.quiet && isTerminal(stderr)
+	rawStderr := stderr // the progress line holds counts only, and needs the terminal
+	stdout, stderr = red.Writer(stdout), red.Writer(stderr)
+	defer func() { err = scrubError(red, err) }()
+	budget, err := preflight(sc, o, stderr)
+	if err != nil {
+		return err
+	}
 	exprs := append(append([]string{}, sc.Thresholds...), o.thresholds...)
 	ts, err := threshold.ParseAll(exprs)
 	if err != nil {
@@ -159,7 +186,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// Headers the probes' options name are kept as evidence without the user listing
 	// them again in keep_headers.
 	sc.Target.KeepHeaders = append(sc.Target.KeepHeaders, chain.EvidenceHeaders()...)
-	inv, err := newInvoker(ctx, sc.Target)
+	inv, err := newInvoker(ctx, sc.Target, sc.Secrets())
 	if err != nil {
 		return usageErr(err)
 	}
@@ -179,18 +206,24 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		return abortErr(err)
 	}
 	if len(sc.Source) > 0 {
-		if err := results.WriteFileAtomic(filepath.Join(dir, results.ScenarioFile), sc.Source); err != nil {
+		if err := results.WriteFileAtomic(filepath.Join(dir, results.ScenarioFile), red.Bytes(sc.Source)); err != nil {
 			return abortErr(err)
 		}
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	runner := scenarios.NewRunner(sc, inv, chain, rec, append(seg.opts, scenarios.WithTimeScale(o.timeScale))...)
+	sink := &guardedSink{next: rec, redact: red, budget: budget}
+	runner := scenarios.NewRunner(sc, inv, chain, sink, append(seg.opts, scenarios.WithTimeScale(o.timeScale))...)
 	started := time.Now()
 	done := make(chan struct{})
-	if !o.quiet && isTerminal(stderr) {
-		go showProgress(stderr, runner, done)
+	if progress {
+		go showProgress(rawStderr, runner, done)
+	}
+	if o.statsFile != "" {
+		if err := writeStats(o.statsFile, o.statsEvery, done); err != nil {
+			return usageErr(err)
+		}
 	}
 	stats, runErr := runner.Run(ctx)
 	close(done)
@@ -214,15 +247,18 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		sum.TimeScale = o.timeScale
 	}
 	if runErr != nil {
-		sum.AbortReason = runErr.Error()
+		sum.AbortReason = red.String(runErr.Error())
 	} else if stats.Interrupted {
 		sum.AbortReason = "interrupted"
 	}
 	// The whole-run pass: every sample judged again with all of the run in view (the
 	// online verdicts were provisional), then every figure from the final verdicts.
+	online := *sum
 	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit})
-	if err != nil {
+	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.code == exitUsage {
 		return err
+	} else if err != nil {
+		return keepOnlineSummary(dir, &online, runErr, err, red)
 	}
 	if err := printRunSummary(stdout, dir, sum); err != nil {
 		return abortErr(err)
@@ -240,6 +276,55 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	return nil
 }
 
+// keepOnlineSummary writes a summary when the whole-run pass failed (a full disk
+// leaves no room to rewrite samples.ndjson), so the run directory stays readable: the
+// figures of the samples that did reach the file (read back, which needs no space),
+// or, when even that fails, the figures the run kept as it went. A last line cut short
+// is said in abort_reason. It returns why, the run's own error first.
+func keepOnlineSummary(dir string, online *results.Summary, runErr, passErr error, red *redact.Set) error {
+	sum, tail, err := summaryFromDisk(dir, online)
+	if err != nil {
+		sum = online
+	}
+	reasons := []string{"whole-run pass failed: " + passErr.Error()}
+	if sum.AbortReason != "" {
+		reasons = append([]string{sum.AbortReason}, reasons...)
+	}
+	if tail.Truncated {
+		reasons = append(reasons, results.SamplesFile+": "+tail.String())
+	}
+	sum.AbortReason = red.String(strings.Join(reasons, "; "))
+	if err := results.WriteSummary(dir, sum); err != nil {
+		return abortErr(fmt.Errorf("%w; writing the summary failed too: %w", passErr, err))
+	}
+	if runErr != nil {
+		return abortErr(fmt.Errorf("run aborted: %w (the summary of what was recorded is in %s; %w)", runErr, dir, passErr))
+	}
+	return abortErr(passErr)
+}
+
+// summaryFromDisk is meta with the figures of the samples in dir's samples file.
+func summaryFromDisk(dir string, meta *results.Summary) (*results.Summary, results.Tail, error) {
+	agg := results.NewAggregator()
+	for _, p := range meta.Phases {
+		agg.SetPhaseInfo(p.Name, p.Info())
+	}
+	tail, err := results.ReadSamplesTail(dir, func(s *results.Sample) error {
+		agg.Add(s)
+		return nil
+	})
+	if err != nil {
+		return nil, tail, err
+	}
+	phases, totals, err := agg.Summary()
+	if err != nil {
+		return nil, tail, err
+	}
+	out := *meta
+	out.Phases, out.Totals = phases, totals
+	return &out, tail, nil
+}
+
 // invoker is what run needs of a target: send invocations, then let go of
 // connections.
 type invoker interface {
@@ -249,10 +334,11 @@ type invoker interface {
 
 // newInvoker builds the invoker for the target's kind: HTTP (optionally SigV4-signed)
 // or the AWS Lambda Invoke API.
-func newInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
+// Secrets are scrubbed from the evidence an HTTP invoker captures.
+func newInvoker(ctx context.Context, t scenarios.Target, secrets []string) (invoker, error) {
 	switch t.Kind {
 	case "", scenarios.DefaultKind:
-		return newHTTPInvoker(ctx, t)
+		return newHTTPInvoker(ctx, t, secrets)
 	case scenarios.LambdaKind:
 		return probes.NewLambdaInvoker(ctx, probes.LambdaConfig{
 			Function:        t.Function,
@@ -268,7 +354,7 @@ func newInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
 	return nil, fmt.Errorf("target kind %q is not supported (want http or lambda)", t.Kind)
 }
 
-func newHTTPInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
+func newHTTPInvoker(ctx context.Context, t scenarios.Target, secrets []string) (invoker, error) {
 	cfg := probes.HTTPConfig{
 		URL:                t.URL,
 		Method:             t.Method,
@@ -280,6 +366,7 @@ func newHTTPInvoker(ctx context.Context, t scenarios.Target) (invoker, error) {
 		KeepHeaders:        t.KeepHeaders,
 		BodyPrefixBytes:    t.BodyPrefixBytes,
 		InsecureSkipVerify: t.Insecure,
+		Secrets:            secrets,
 	}
 	if t.Auth != nil && t.Auth.SigV4 != nil {
 		s, err := probes.NewSigV4(ctx, t.Auth.SigV4.Service, t.Auth.SigV4.Region)

@@ -155,9 +155,15 @@ phases:
 	}
 }
 
-// TestRunInterruptKeepsSamples sends SIGINT to a running `thaw run` process halfway
-// and checks the run directory is complete for what was done.
+// TestRunInterruptKeepsSamples sends SIGINT, then in a second run SIGTERM, to a running
+// `thaw run` process halfway and checks the run directory is complete for what was done.
 func TestRunInterruptKeepsSamples(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) { testInterrupt(t, sig) })
+	}
+}
+
+func testInterrupt(t *testing.T, sig syscall.Signal) {
 	srv := httptest.NewServer(delayHandler(5 * time.Millisecond))
 	defer srv.Close()
 	file := writeScenario(t, `
@@ -187,7 +193,7 @@ phases:
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
@@ -196,7 +202,7 @@ phases:
 	case <-done:
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
-		t.Fatal("thaw run did not stop within 30 s of SIGINT")
+		t.Fatalf("thaw run did not stop within 30 s of %v", sig)
 	}
 	if code := cmd.ProcessState.ExitCode(); code != exitAborted {
 		t.Fatalf("exit %d, want %d; stderr: %s", code, exitAborted, stderr.String())

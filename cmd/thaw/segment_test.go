@@ -16,10 +16,10 @@ import (
 	"github.com/thaw-dev/thaw/results"
 )
 
-// countingServer answers request k (counted by the server) after (k mod 10 + 1) × 3
+// staggeredServer answers request k (counted by the server) after (k mod 10 + 1) × 3
 // ms: the same multiset of delays for the same number of requests, however they are
 // split between senders.
-func countingServer() *httptest.Server {
+func staggeredServer() *httptest.Server {
 	var n atomic.Int64
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		k := n.Add(1)
@@ -49,7 +49,7 @@ func TestSegmentsMergeEqualsWhole(t *testing.T) {
 	if testing.Short() {
 		t.Skip("two runs of about 3 s")
 	}
-	srv := countingServer()
+	srv := staggeredServer()
 	defer srv.Close()
 	file := writeScenario(t, strings.Replace(segmentScenario, "URL", srv.URL, 1))
 	whole := filepath.Join(t.TempDir(), "whole")

@@ -51,27 +51,39 @@ phases: [{name: w, concurrency: {workers: 1, iterations: 3}}]
 		wantCode   int
 		wantStdout string
 		wantStderr []string // one per line, in order
+		wantPlan   []string // lines of the send and cost plan that follows stdout's first line
 	}{
-		{"valid", []string{"validate", good}, 0, "ok: demo: 2 phases, about 6m20s of load\n", nil},
-		{"one phase", []string{"validate", single}, 0, "ok: one: 1 phase, about 0s of load\n", nil},
+		{"valid", []string{"validate", good}, 0, "ok: demo: 2 phases, about 6m20s of load\n", nil,
+			[]string{"sends: 104 requests, exactly", "aws-lambda  $0.00000041  $0.00004247  $0.00652081"}},
+		{"one phase", []string{"validate", single}, 0, "ok: one: 1 phase, about 0s of load\n", nil,
+			[]string{"sends: 3 requests, exactly", "gcp-cloud-run  $0.00000293"}},
 		{"three problems", []string{"validate", three}, 2, "", []string{
 			three + ":4:8: target.url: environment variable THAW_VALIDATE_TEST_MISSING is not set",
 			three + ":5:3: target.timout: unknown field",
-			three + `:7:40: phases[0].rate.duration: want a duration like 30s or 1m30s, got "5x"`}},
+			three + `:7:40: phases[0].rate.duration: want a duration like 30s or 1m30s, got "5x"`}, nil},
 		{"pricing model typo", []string{"validate", lamda}, 2, "", []string{
-			lamda + `:4:18: pricing.model: unknown model "aws-lamda" (known: aws-lambda,`}},
+			lamda + `:4:18: pricing.model: unknown model "aws-lamda" (known: aws-lambda,`}, nil},
 		{"pricing arch, region, memory", []string{"validate", badPricing}, 2, "", []string{
 			badPricing + `:6:9: pricing.arch: "amd64" is not an arch of aws-lambda (x86_64, arm64)`,
 			badPricing + `:7:11: pricing.region: "moon-1" is not a region the catalog prices for aws-lambda`,
-			badPricing + ":8:14: pricing.memory_mb: 20480 MB: out of range (128 to 10240 MB) for aws-lambda"}},
-		{"missing file", []string{"validate", filepath.Join(dir, "nope.yaml")}, 2, "", []string{"read scenario"}},
-		{"no argument", []string{"validate"}, 2, "", []string{"thaw: accepts 1 arg(s)"}},
+			badPricing + ":8:14: pricing.memory_mb: 20480 MB: out of range (128 to 10240 MB) for aws-lambda"}, nil},
+		{"missing file", []string{"validate", filepath.Join(dir, "nope.yaml")}, 2, "", []string{"read scenario"}, nil},
+		{"no argument", []string{"validate"}, 2, "", []string{"thaw: accepts 1 arg(s)"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
 			code := run(tc.args, &stdout, &stderr)
-			if code != tc.wantCode || stdout.String() != tc.wantStdout {
+			first, plan, _ := strings.Cut(stdout.String(), "\n")
+			if stdout.Len() > 0 {
+				first += "\n"
+			}
+			for _, want := range tc.wantPlan {
+				if !strings.Contains(plan, want) {
+					t.Errorf("plan %q lacks %q", plan, want)
+				}
+			}
+			if code != tc.wantCode || first != tc.wantStdout {
 				t.Errorf("exit %d, stdout %q; want %d, %q (stderr %q)", code, stdout.String(), tc.wantCode, tc.wantStdout, stderr.String())
 			}
 			lines := strings.Split(strings.TrimRight(stderr.String(), "\n"), "\n")

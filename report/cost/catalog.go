@@ -156,7 +156,7 @@ func LoadCatalog(path string) (Catalog, error) {
 // ParseCatalog decodes and validates catalog YAML; name is used in errors.
 func ParseCatalog(b []byte, name string) (Catalog, error) {
 	var c Catalog
-	if err := yaml.UnmarshalWithOptions(b, &c, yaml.DisallowUnknownField()); err != nil {
+	if err := unmarshalCatalog(b, &c); err != nil {
 		return Catalog{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := c.Validate(); err != nil {
@@ -242,6 +242,17 @@ func validTiers(ts []Tier) error {
 		prev = t.UpTo
 	}
 	return nil
+}
+
+// unmarshalCatalog decodes strictly; a panic inside the YAML library (a hostile file
+// can cause one, found by FuzzParseCatalog) becomes an error, never a crash.
+func unmarshalCatalog(b []byte, c *Catalog) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("invalid YAML: %v", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(b, c, yaml.DisallowUnknownField())
 }
 
 // Lookup finds the entry for a model name or alias (case-insensitive).
