@@ -67,7 +67,6 @@ func readCSV(r io.Reader, file string, fn func(*point) error, bad func(*LineErro
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
 			if err := bad(&LineError{file, int64(perr.Line), perr.Err}); err != nil {
@@ -76,8 +75,10 @@ func readCSV(r io.Reader, file string, fn func(*point) error, bad func(*LineErro
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("%s:%d: %w", file, line, err)
+			return fmt.Errorf("%s: %w", file, err)
 		}
+		// only after a record was read: FieldPos panics after a failed Read
+		line, _ := cr.FieldPos(0)
 		p, lerr := layout.point(rec)
 		if lerr != nil {
 			if err := bad(&LineError{file, int64(line), lerr}); err != nil {
