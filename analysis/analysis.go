@@ -45,6 +45,9 @@ type Options struct {
 	Render bool
 	// Version of thaw, shown in the report.
 	Version string
+	// Notice, when set, is told what the user should know but that does not stop the
+	// pass (a last line cut short by a crash, ignored).
+	Notice func(string)
 }
 
 // ErrThresholds wraps the error of a threshold expression that does not parse.
@@ -78,7 +81,13 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	if o.Render {
 		plots = report.NewCollector(meta)
 	}
-	src := results.DirSamples(dir)
+	src := func(fn func(*results.Sample) error) error {
+		tail, err := results.ReadSamplesTail(dir, fn)
+		if tail.Truncated && o.Notice != nil {
+			o.Notice(fmt.Sprintf("%s: %s", results.SamplesFile, tail))
+		}
+		return err
+	}
 	sum, err := results.WriteRun(dir, *meta, func(yield func(*results.Sample) error) error {
 		return src(func(s *results.Sample) error {
 			if chain != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -171,7 +172,7 @@ func (c *Chain) Classify(s *results.Sample) {
 	}
 	decided := false
 	for _, np := range c.probes {
-		v := np.p.judge(s)
+		v := safeJudge(np, s)
 		c.reason(s, np.name, v.Reason)
 		applyFacts(s, v)
 		if decided || !v.decided() {
@@ -181,6 +182,26 @@ func (c *Chain) Classify(s *results.Sample) {
 		s.Class, s.Kind, s.DecidedBy, s.Confidence = v.Class, v.Kind, np.name, v.Confidence
 	}
 }
+
+// safeJudge asks one probe, turning a panic inside it into an abstention that says so
+// (and counting it, see Panics): one bad probe or hostile response must not stop a
+// run or lose its samples.
+func safeJudge(np namedProbe, s *results.Sample) (v verdict) {
+	defer func() {
+		if r := recover(); r != nil {
+			panics.Add(1)
+			v = verdict{Reason: fmt.Sprintf("abstain: probe %s failed on this sample (panic: %v)", np.name, r)}
+		}
+	}()
+	return np.p.judge(s)
+}
+
+// panics counts probe panics recovered by safeJudge, process-wide.
+var panics atomic.Int64
+
+// Panics is how many times a probe panicked on a sample and was recovered (the sample
+// stays unknown for that probe, with the panic in its reason). Safe for concurrent use.
+func Panics() int64 { return panics.Load() }
 
 // reason records why a probe decided or abstained, unless the chain is provisional.
 func (c *Chain) reason(s *results.Sample, probe, why string) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -35,6 +36,7 @@ type finish struct {
 	judge   bool
 	probes  []probes.Spec
 	learned *probes.Chain // a chain that learnt every sample as it was written
+	notice  io.Writer     // told what the user should know (default stderr)
 	render  bool
 	junit   string // receives the threshold verdicts when set
 }
@@ -47,10 +49,19 @@ func finishRun(dir string, meta *results.Summary, a analysisOptions, f finish) (
 	if err != nil {
 		return nil, false, usageErr(err)
 	}
+	notice := f.notice
+	if notice == nil {
+		notice = os.Stderr
+	}
+	panicsBefore := probes.Panics()
 	sum, err := analysis.Finish(dir, meta, analysis.Options{
 		Judge: f.judge, Probes: f.probes, Learned: f.learned, Catalog: &cat, MonthlyInvocations: a.monthlyInvocations,
 		Render: f.render, Version: versionString(),
+		Notice: func(msg string) { fmt.Fprintf(notice, "thaw: %s\n", msg) },
 	})
+	if n := probes.Panics() - panicsBefore; n > 0 {
+		fmt.Fprintf(notice, "thaw: a probe failed (panicked) on %d samples; they stay unknown for that probe, with the panic in evidence.reasons\n", n)
+	}
 	if errors.Is(err, analysis.ErrThresholds) {
 		return nil, false, usageErr(err)
 	}

@@ -151,3 +151,32 @@ phases:
 		}
 	}
 }
+
+// TestReportSaysWhenTheLastLineIsCut: a run killed mid-write leaves half a line; the
+// pass ignores it and says so.
+func TestReportSaysWhenTheLastLineIsCut(t *testing.T) {
+	srv := httptest.NewServer(delayHandler(0))
+	defer srv.Close()
+	dir := runScenarioOK(t, fmt.Sprintf(`
+version: 1
+name: cut
+target: {url: %q}
+phases:
+  - {name: seq, concurrency: {workers: 1, iterations: 5}}
+`, srv.URL))
+	f, err := os.OpenFile(filepath.Join(dir, results.SamplesFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(`{"seq":6,"phase":"seq","lat`); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.Close()
+	code, _, stderr := runCLI(t, "report", dir)
+	if code != exitOK || !strings.Contains(stderr, "cut short") {
+		t.Fatalf("thaw report: exit %d, stderr %q: want the cut line reported", code, stderr)
+	}
+	if n := readSummary(t, dir).Totals.Count; n != 5 {
+		t.Errorf("count %d, want the 5 whole samples", n)
+	}
+}

@@ -40,7 +40,7 @@ With --reclassify every sample is judged again from the evidence stored with it
 			if err != nil {
 				return usageErr(err)
 			}
-			f := finish{render: true}
+			f := finish{render: true, notice: cmd.ErrOrStderr()}
 			if reclassify {
 				f.judge = true
 				if f.probes, err = reportProbes(dir, probeList); err != nil {

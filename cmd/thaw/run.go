@@ -254,7 +254,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// The whole-run pass: every sample judged again with all of the run in view (the
 	// online verdicts were provisional), then every figure from the final verdicts.
 	online := *sum
-	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit})
+	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit, notice: stderr})
 	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.code == exitUsage {
 		return err
 	} else if err != nil {
