@@ -158,7 +158,7 @@ func sampleLines(path string, fn func(time.Time, []byte) error) error {
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
 	for n := 1; ; n++ {
-		b, err := br.ReadBytes('\n')
+		b, err := readLine(br) // the same bounded line reader as DecodeSamplesTail
 		last := errors.Is(err, io.EOF)
 		if err != nil && !last {
 			return fmt.Errorf("%s:%d: %w", path, n, err)

@@ -10,11 +10,6 @@ import (
 // returns yield's first error or its own. ReadSamples(dir, yield) has this shape.
 type Samples func(yield func(*Sample) error) error
 
-// DirSamples streams the samples of run directory dir.
-func DirSamples(dir string) Samples {
-	return func(yield func(*Sample) error) error { return ReadSamples(dir, yield) }
-}
-
 // SliceSamples streams samples held in memory (tests, small fixtures).
 func SliceSamples(ss []Sample) Samples {
 	return func(yield func(*Sample) error) error {

@@ -21,9 +21,8 @@ const (
 	BillInstanceEstimate   = "instance_estimate"    // no instance ids: packed by pricing.instance_concurrency
 )
 
-// Samples streams samples: it calls fn once per sample, in any order, and returns fn's
-// first error. results.ReadSamples(dir, fn) has this shape.
-type Samples func(fn func(*results.Sample) error) error
+// Samples streams samples (results.Samples: ReadSamples has this shape).
+type Samples = results.Samples
 
 // Estimate prices every invocation the platform bills under pricing p and returns the
 // cost per invocation and per million, cold and warm separately, the share caused by
