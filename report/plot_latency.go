@@ -129,6 +129,9 @@ func cdfPlot(title string, series []histSeries) (*plot.Plot, error) {
 	if !drawn {
 		return nil, nil
 	}
+	// A fixed range: with one latency value gonum widens the axis by ±1 around it,
+	// below zero, which a log scale cannot draw.
+	p.X.Min, p.X.Max, _ = latencyRange(series)
 	p.Y.Min, p.Y.Max = 0, 100
 	return p, nil
 }

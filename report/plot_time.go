@@ -136,7 +136,8 @@ func timelineFigure(s *results.Summary, c *collected, w window) (*Figure, error)
 	if n == 0 {
 		return nil, nil
 	}
-	p.Y.Min, p.Y.Max = lo/1.5, hi*4
+	lo = math.Max(lo, 1e-3) // a failure measured at 0 ms has no place on a log axis
+	p.Y.Min, p.Y.Max = lo/1.5, math.Max(hi, lo)*4
 	p.X.Min, p.X.Max = w.from/div, w.to/div
 	if err := addPhaseMarks(p, s, c, w, div, hi*3); err != nil {
 		return nil, err

@@ -134,3 +134,43 @@ func TestFiguresOnlyWhatApplies(t *testing.T) {
 		t.Errorf("without samples: %d figures, want 2 (histogram, CDF)", len(figs))
 	}
 }
+
+func TestFiguresTinyRuns(t *testing.T) {
+	// Runs whose latencies give a log axis nothing to span: gonum widens a one-value
+	// range by ±1, below zero, and a log scale panics on it.
+	cases := []struct {
+		name    string
+		samples []results.Sample
+	}{
+		{"one sample", []results.Sample{{Seq: 1, Phase: "w", Start: fixture.Base, Status: 200, LatencyMS: 0.73, TTFBMS: 0.7, Class: results.Unknown}}},
+		{"two equal", []results.Sample{
+			{Seq: 1, Phase: "w", Start: fixture.Base, Status: 200, LatencyMS: 5, TTFBMS: 5, Class: results.Warm},
+			{Seq: 2, Phase: "w", Start: fixture.Base.Add(1e6), Status: 200, LatencyMS: 5, TTFBMS: 5, Class: results.Warm}}},
+		{"failure at 0 ms", []results.Sample{
+			{Seq: 1, Phase: "w", Start: fixture.Base, Status: 200, LatencyMS: 3, TTFBMS: 3, Class: results.Warm},
+			{Seq: 2, Phase: "w", Start: fixture.Base.Add(1e6), Error: results.ErrRefused, Class: results.Unknown}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			meta := results.Summary{Scenario: "tiny", Started: fixture.Base, Ended: fixture.Base.Add(1e9),
+				Phases: []results.PhaseSummary{results.PhaseOf("w", results.PhaseInfo{Workload: "concurrency", Started: fixture.Base, Ended: fixture.Base.Add(1e9)})}}
+			s, err := results.WriteRun(dir, meta, results.SliceSamples(tc.samples))
+			if err != nil {
+				t.Fatal(err)
+			}
+			figs, err := report.Figures(dir, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range figs {
+				if _, err := f.SVG(); err != nil {
+					t.Errorf("%s: %v", f.Name, err)
+				}
+			}
+			if len(figs) == 0 {
+				t.Error("no figures")
+			}
+		})
+	}
+}
