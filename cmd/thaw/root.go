@@ -40,8 +40,11 @@ func silentExit(code int) error { return &exitError{code: code} }
 func run(args []string, stdout, stderr io.Writer) int {
 	emulator.ServeHandlerIfChild() // an emulator instance process: serve the function and exit
 	root := newRootCmd(stdout, stderr)
+	var prof profiles
+	prof.bind(root)
 	root.SetArgs(args)
 	err := root.Execute()
+	prof.stop(stderr)
 	if err == nil {
 		return exitOK
 	}
