@@ -2,7 +2,8 @@ package scenarios
 
 import (
 	"context"
-	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/thaw-dev/thaw/results"
@@ -16,30 +17,41 @@ const (
 	openSend                   // Scheduled is planned ahead; intended latency from it
 )
 
-// invoke sends one invocation now and returns its completed sample, or nil when a
-// guard (max_requests) refuses it. It is called from many goroutines at once.
-func (r *Runner) invoke(ctx context.Context, phase string, scheduled time.Time, mode sendMode) *results.Sample {
+// send sends one invocation now and records its sample (see deliver), feeding search
+// when it is not nil. It reports false when a guard (max_requests) refused the send.
+// It is called from many goroutines at once.
+func (r *Runner) send(ctx context.Context, phase string, scheduled time.Time, mode sendMode, search *Bisector) bool {
 	if !r.admit() {
-		return nil
+		return false
 	}
-	return r.invokeReserved(ctx, phase, scheduled, mode, r.reserve())
+	r.sendReserved(ctx, phase, scheduled, mode, r.reserve(), search)
+	return true
 }
 
 // slot is a send's sequence number and the count of requests in flight with it.
 type slot struct{ seq, inFlight int64 }
 
 // reserve takes the next sequence number and counts one more request in flight. The
-// open-model dispatcher reserves before it starts the goroutine, so max_in_flight is
-// exact and Seq follows the planned order.
+// open-model dispatcher reserves before it hands the arrival to a worker, so
+// max_in_flight is exact and Seq follows the planned order.
 func (r *Runner) reserve() slot {
 	return slot{seq: r.seq.Add(1), inFlight: r.prog.inFlight.Add(1)}
 }
 
-// invokeReserved is invoke for a request whose slot is already reserved.
+// sendReserved is send for a request whose slot is already reserved. The slot is
+// released once the sample is recorded.
+func (r *Runner) sendReserved(ctx context.Context, phase string, scheduled time.Time, mode sendMode, sl slot, search *Bisector) {
+	r.deliver(r.invokeReserved(ctx, phase, scheduled, mode, sl), search)
+	r.prog.inFlight.Add(-1)
+}
+
+// invokeReserved sends one invocation and returns its completed sample. The Invoker
+// owns the timeout of each call (the target timeout); the context it is given is not
+// cancelled by an interrupt, so requests in flight finish and are recorded.
 func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled time.Time, mode sendMode, sl slot) *results.Sample {
 	s := &results.Sample{
 		Seq:          sl.seq,
-		RequestID:    fmt.Sprintf("%s-%06d", r.reqID, sl.seq),
+		RequestID:    requestID(r.reqID, sl.seq),
 		Phase:        phase,
 		IdleBeforeMS: -1,
 		InFlight:     int(sl.inFlight),
@@ -54,15 +66,9 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 	}
 	r.prog.sent.Add(1)
 	r.prog.phaseSent.Add(1)
-	ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.sc.Target.Timeout.D()+invokeGrace)
+	ictx := context.WithoutCancel(ctx)
 	r.inv.Invoke(ictx, s)
-	cancel()
-	s = r.withRetries(ctx, s, func(next *results.Sample) {
-		ictx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.sc.Target.Timeout.D()+invokeGrace)
-		defer cancel()
-		r.inv.Invoke(ictx, next)
-	})
-	r.prog.inFlight.Add(-1)
+	s = r.withRetries(ctx, s, func(next *results.Sample) { r.inv.Invoke(ictx, next) })
 	end := s.End()
 	r.noteEnd(end)
 	s.IntendedLatencyMS = s.LatencyMS
@@ -70,6 +76,21 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 		s.IntendedLatencyMS = durMS(end.Sub(s.Scheduled))
 	}
 	return s
+}
+
+// requestID is prefix-NNNNNN: the sequence number, zero-padded to six digits.
+func requestID(prefix string, seq int64) string {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], seq, 10)
+	var b strings.Builder
+	b.Grow(len(prefix) + 1 + max(len(d), 6))
+	b.WriteString(prefix)
+	b.WriteByte('-')
+	for range 6 - len(d) {
+		b.WriteByte('0')
+	}
+	b.Write(d)
+	return b.String()
 }
 
 // noteEnd moves the latest response end forward to end.

@@ -9,7 +9,7 @@ import (
 	"github.com/thaw-dev/thaw/results"
 )
 
-// runPhase sends one phase and returns once all its samples are with the collector.
+// runPhase sends one phase and returns once all its samples are recorded.
 func (r *Runner) runPhase(ctx context.Context, index int, p Phase) PhaseStats {
 	start := r.clock.Now()
 	var later time.Duration
@@ -86,23 +86,29 @@ func (r *Runner) poisson(s Schedule, on bool, index int) Schedule {
 	return NewPoissonSchedule(s, r.sc.Seed+int64(index))
 }
 
-// runOpen fires each planned arrival at its time in its own goroutine. An arrival that
-// finds maxInFlight requests in flight is dropped; one sent later than planned by more
-// than the late tolerance is counted late.
+// runOpen sends each planned arrival at its time. One dispatcher waits for each
+// arrival (one reused timer; see sleeper) and hands it to an idle worker; when none is
+// idle it starts one more, so the pool grows to the concurrency the target needs and
+// no goroutine or timer is made per arrival. An arrival that finds maxInFlight
+// requests in flight (sent and not yet recorded) is dropped; one sent later than
+// planned by more than the late tolerance is counted late.
 func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxInFlight int, info *results.PhaseInfo) {
 	info.OpenModel = true
 	start := info.Started
 	if maxInFlight <= 0 { // a scenario built in memory without ApplyDefaults
 		maxInFlight = DefaultMaxInFlight
 	}
-	var wg sync.WaitGroup
+	work := make(chan arrival)
+	var workers sync.WaitGroup
+	sl := newSleeper(r.clock)
+	defer sl.stop()
 	for n := int64(0); ; n++ {
 		at, ok := sched.Arrival(n)
 		if !ok {
 			break
 		}
 		planned := start.Add(at)
-		if r.sleepUntil(ctx, planned) != nil {
+		if sl.until(ctx, planned) != nil {
 			break
 		}
 		r.prog.setTarget(sched.RateAt(at))
@@ -119,14 +125,34 @@ func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxI
 			info.Late++
 			r.prog.late.Add(1)
 		}
-		sl := r.reserve()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.items <- item{s: r.invokeReserved(ctx, phase, planned, openSend, sl)}
-		}()
+		a := arrival{planned: planned, slot: r.reserve()}
+		select {
+		case work <- a: // an idle worker took it
+		default:
+			workers.Add(1)
+			go func() {
+				defer workers.Done()
+				r.openWorker(ctx, phase, a, work)
+			}()
+		}
 	}
-	wg.Wait()
+	close(work)
+	workers.Wait()
+}
+
+// arrival is one open-model send handed to a worker: when it was planned, and its
+// reserved slot.
+type arrival struct {
+	planned time.Time
+	slot    slot
+}
+
+// openWorker sends first, then every arrival handed to it until the phase ends.
+func (r *Runner) openWorker(ctx context.Context, phase string, first arrival, work <-chan arrival) {
+	r.sendReserved(ctx, phase, first.planned, openSend, first.slot, nil)
+	for a := range work {
+		r.sendReserved(ctx, phase, a.planned, openSend, a.slot, nil)
+	}
 }
 
 // runIdle waits each gap after the previous response ended, then invokes, one at a time.
@@ -139,29 +165,28 @@ func (r *Runner) runIdle(ctx context.Context, phase string, w *Idle, start time.
 		if r.sleepUntil(ctx, r.sinceLastEnd(start).Add(gap)) != nil {
 			return
 		}
-		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
+		r.send(ctx, phase, time.Time{}, closedSend, nil)
 	}
 }
 
-// runSearch bisects on the idle gap. Each sample is classified by the collector before
-// the next gap is chosen. When nothing has completed yet in the run, one priming
-// invocation (recorded, not judged) makes sure an instance exists before the first gap.
+// runSearch bisects on the idle gap. Each sample is classified and shown to the
+// search as it is recorded, before the next gap is chosen. When nothing has completed
+// yet in the run, one priming invocation (recorded, not judged) makes sure an
+// instance exists before the first gap.
 func (r *Runner) runSearch(ctx context.Context, phase string, w *IdleSearch, start time.Time) *SearchResult {
 	if r.seg.Index > 1 { // a bisection is sequential: segment 1 runs it alone
 		return nil
 	}
 	b := NewBisector(r.dur(w.Min), r.dur(w.Max), r.dur(w.Precision), w.Samples)
 	if r.lastEnd.Load() == 0 && ctx.Err() == nil {
-		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
+		r.send(ctx, phase, time.Time{}, closedSend, nil)
 	}
 	for {
 		gap, ok := b.Next()
 		if !ok || r.sleepUntil(ctx, r.sinceLastEnd(start).Add(gap)) != nil {
 			break
 		}
-		done := make(chan struct{})
-		r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend), search: b, done: done}
-		<-done
+		r.send(ctx, phase, time.Time{}, closedSend, b)
 	}
 	lo, hi := b.Bounds()
 	return &SearchResult{LowMS: durMS(lo), HighMS: durMS(hi), GaveUp: b.GaveUp(), Probes: b.Probes()}
@@ -185,7 +210,7 @@ func (r *Runner) runBurst(ctx context.Context, phase string, w *Burst, start tim
 			go func() {
 				defer wg.Done()
 				<-gate
-				r.items <- item{s: r.invoke(ctx, phase, release, openSend)}
+				r.send(ctx, phase, release, openSend, nil)
 			}()
 		}
 		release = r.clock.Now()
@@ -205,7 +230,9 @@ func (r *Runner) runClosed(ctx context.Context, phase string, w *Concurrency, st
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil && r.pace(ctx) && plan.Continue(r.clock.Now().Sub(start), claimed.Add(1)-1) {
-				r.items <- item{s: r.invoke(ctx, phase, time.Time{}, closedSend)}
+				if !r.send(ctx, phase, time.Time{}, closedSend, nil) {
+					return
+				}
 			}
 		}()
 	}

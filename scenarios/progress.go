@@ -16,8 +16,8 @@ type Progress struct {
 	Elapsed        time.Duration // since the run started
 	Remaining      time.Duration // expected time left in the run: this phase and the later ones
 	Sent           int64         // invocations sent, whole run
-	Completed      int64         // invocations completed and handed to the collector
-	InFlight       int64         // sent and not yet completed
+	Completed      int64         // invocations completed and recorded
+	InFlight       int64         // sent and not yet recorded
 	Errors         int64         // completed with a request error
 	Cold           int64         // judged cold as they completed: provisional, the whole-run pass decides
 	Late           int64         // open-model sends that started late, whole run

@@ -22,10 +22,13 @@ const DefaultLateTolerance = 10 * time.Millisecond
 // that the Invoker's own timeout normally fires first.
 const invokeGrace = time.Second
 
-// Runner drives a scenario's phases, in order, through an Invoker; completed samples go
-// through one collector goroutine that classifies them, feeds an adaptive idle search
-// and hands them to the Sink. Create it with NewRunner and call Run once; Progress is
-// safe for concurrent use while it runs.
+// Runner drives a scenario's phases, in order, through an Invoker. Each completed
+// sample is recorded by the goroutine that sent it, one at a time under a lock, in
+// completion order: classified, fed to an adaptive idle search, handed to the Sink.
+// There is no collector goroutine to wake for every sample, and a worker takes its
+// next request only once its sample is recorded, so max_in_flight also bounds the
+// samples waiting to be recorded. Create it with NewRunner and call Run once;
+// Progress is safe for concurrent use while it runs.
 type Runner struct {
 	sc      *Scenario
 	inv     Invoker
@@ -39,8 +42,7 @@ type Runner struct {
 	seg     results.Segment // zero: the whole run
 	startAt time.Time       // zero: start at once
 
-	items chan item
-	seq   atomic.Int64
+	seq atomic.Int64
 	// guards and retries (limits.go, retry.go)
 	admitted atomic.Int64 // invocations admitted under max_requests
 	retries  atomic.Int64 // extra attempts sent by target.retry
@@ -49,16 +51,11 @@ type Runner struct {
 	stop     func(error)  // cancels the run with a cause; nil before Run and once used
 	lastEnd  atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
 	prog     progressState
-}
 
-// item is what flows to the collector: a sample, or the end of a phase. search, when
-// set, is fed the classified sample; done, when set, is closed once the item has been
-// handled.
-type item struct {
-	s      *results.Sample
-	phase  *PhaseStats
-	search *Bisector
-	done   chan struct{}
+	// recording (record.go): held while a sample is classified and recorded
+	recMu   sync.Mutex
+	sinkErr error       // the Sink's first error; later samples are still offered
+	abort   func(error) // cancels the run after a Sink error
 }
 
 // Option configures a Runner.
@@ -173,13 +170,7 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	r.stopMu.Lock()
 	r.stop = cancel
 	r.stopMu.Unlock()
-	r.items = make(chan item, 4096)
-	var sinkErr error
-	collected := make(chan struct{})
-	go func() {
-		defer close(collected)
-		sinkErr = r.collect(func() { cancel(errSink) })
-	}()
+	r.abort = cancel
 	if !r.startAt.IsZero() {
 		_ = r.sleepUntil(runCtx, r.startAt) // interrupted: the loop below sends nothing
 	}
@@ -192,13 +183,14 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 		}
 		ps := r.runPhase(runCtx, i, p)
 		st.Phases = append(st.Phases, ps)
-		r.items <- item{phase: &ps}
+		r.recordPhase(&ps)
 	}
-	close(r.items)
-	<-collected
 	st.Ended = r.clock.Now()
 	r.prog.fill(&st)
 	st.Retries = r.retries.Load()
+	r.recMu.Lock()
+	sinkErr := r.sinkErr
+	r.recMu.Unlock()
 	if sinkErr != nil {
 		return st, fmt.Errorf("record sample: %w", sinkErr)
 	}
@@ -207,53 +199,6 @@ func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	}
 	st.Interrupted = ctx.Err() != nil
 	return st, nil
-}
-
-// collect handles items in order until the channel closes. After a Sink error it stops
-// the run but keeps draining and offering samples to the Sink (so senders never block
-// and the requests in flight are recorded when the Sink still can); it returns the
-// first error.
-func (r *Runner) collect(abort func()) error {
-	pr, _ := r.sink.(phaseRecorder)
-	var err error
-	for it := range r.items {
-		if it.s != nil {
-			r.prog.completed.Add(1)
-			if !it.s.OK() {
-				r.prog.errors.Add(1)
-			}
-			// After a Sink error the samples still in flight are offered too: a run
-			// stopped by its sink (target unreachable, a threshold) loses nothing
-			// that was sent. Only the first error counts.
-			if rerr := r.record(it.s, it.search); rerr != nil && err == nil {
-				err = rerr
-				abort()
-			}
-			if it.s.Class == results.Cold {
-				r.prog.cold.Add(1)
-			}
-		}
-		if it.phase != nil && err == nil && pr != nil {
-			pr.RecordPhase(it.phase.Name, it.phase.PhaseInfo)
-		}
-		if it.done != nil {
-			close(it.done)
-		}
-	}
-	return err
-}
-
-func (r *Runner) record(s *results.Sample, search *Bisector) error {
-	if r.cls != nil {
-		r.cls.Classify(s)
-	}
-	if s.Class == "" {
-		s.Class = results.Unknown
-	}
-	if search != nil {
-		search.Observe(s)
-	}
-	return r.sink.Record(s)
 }
 
 // dur scales a scenario duration to real time.

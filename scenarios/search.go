@@ -17,7 +17,7 @@ const maxUndecidedRounds = 3
 // (hi = gap), otherwise above it (lo = gap). It stops when hi − lo ≤ precision. Samples
 // that failed or were not classified count for neither side; a round with no verdict
 // at all is repeated, up to maxUndecidedRounds times, then the search gives up.
-// Not safe for concurrent use: the Runner drives it from its collector.
+// Not safe for concurrent use: the Runner shows it samples under its recording lock.
 type Bisector struct {
 	lo, hi, precision time.Duration
 	samples           int

@@ -183,19 +183,23 @@ func (d Duration) D() time.Duration { return time.Duration(d) }
 // IdleBeforeMS, InFlight and a provisional Start; the Invoker sends at once and fills
 // Start, LatencyMS and the other timings, the response fields and the evidence. The
 // Runner then sets IntendedLatencyMS from Start+LatencyMS. A failed request is data (Sample.Error), never a panic or a Go error.
+// The Invoker bounds each call by its own timeout: the Runner's context is not
+// cancelled by an interrupt, so that requests in flight finish and are recorded.
 // Implementations must be safe for concurrent use.
 type Invoker interface {
 	Invoke(ctx context.Context, s *results.Sample)
 }
 
 // Classifier judges a completed sample (Class, Kind, DecidedBy, Confidence, Instance,
-// InitMS). The Runner calls it from one goroutine, in completion order, so it may keep
-// state without locking.
+// InitMS). The Runner calls it for one sample at a time (under a lock, from the
+// goroutine that sent the sample), in completion order, so it may keep state without
+// locking.
 type Classifier interface {
 	Classify(s *results.Sample)
 }
 
-// Sink receives every classified sample, from one goroutine, in completion order.
+// Sink receives every classified sample, one at a time, in completion order (like
+// Classifier, under the Runner's lock from the goroutine that sent the sample).
 type Sink interface {
 	Record(s *results.Sample) error
 }

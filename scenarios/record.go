@@ -1,0 +1,53 @@
+package scenarios
+
+import (
+	"github.com/thaw-dev/thaw/results"
+)
+
+// deliver records one completed sample from the goroutine that sent it: classified,
+// shown to the idle search (when one is given), handed to the Sink. Samples are
+// recorded one at a time, in the order they are delivered, which is completion order.
+// After a Sink error the samples still in flight are offered too: a run stopped by
+// its sink (target unreachable, a threshold) loses nothing that was sent. Only the
+// first error counts; it stops the run. A nil s (a send a guard refused) is ignored.
+func (r *Runner) deliver(s *results.Sample, search *Bisector) {
+	if s == nil {
+		return
+	}
+	r.recMu.Lock()
+	defer r.recMu.Unlock()
+	r.prog.completed.Add(1)
+	if !s.OK() {
+		r.prog.errors.Add(1)
+	}
+	if r.cls != nil {
+		r.cls.Classify(s)
+	}
+	if s.Class == "" {
+		s.Class = results.Unknown
+	}
+	if search != nil {
+		search.Observe(s)
+	}
+	if err := r.sink.Record(s); err != nil && r.sinkErr == nil {
+		r.sinkErr = err
+		r.abort(errSink)
+	}
+	if s.Class == results.Cold {
+		r.prog.cold.Add(1)
+	}
+}
+
+// recordPhase tells the Sink what the engine knows about a phase that ended, once all
+// of its samples are recorded (unless the Sink already failed).
+func (r *Runner) recordPhase(ps *PhaseStats) {
+	pr, ok := r.sink.(phaseRecorder)
+	if !ok {
+		return
+	}
+	r.recMu.Lock()
+	defer r.recMu.Unlock()
+	if r.sinkErr == nil {
+		pr.RecordPhase(ps.Name, ps.PhaseInfo)
+	}
+}

@@ -1,0 +1,151 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"context"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/thaw-dev/thaw/results"
+	"github.com/thaw-dev/thaw/scenarios"
+)
+
+// goroutineID is the id of the calling goroutine, from its stack header.
+func goroutineID() int64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	id, _ := strconv.ParseInt(string(b[:bytes.IndexByte(b, ' ')]), 10, 64)
+	return id
+}
+
+// exclusiveSink fails the test when Record is entered while another Record runs, and
+// keeps the order samples arrive in.
+type exclusiveSink struct {
+	t       *testing.T
+	busy    atomic.Bool
+	mu      sync.Mutex
+	samples []*results.Sample
+	hold    time.Duration // how long each Record takes
+}
+
+func (e *exclusiveSink) Record(s *results.Sample) error {
+	if !e.busy.CompareAndSwap(false, true) {
+		e.t.Error("Record entered while another Record was running")
+	}
+	time.Sleep(e.hold)
+	e.mu.Lock()
+	e.samples = append(e.samples, s)
+	e.mu.Unlock()
+	e.busy.Store(false)
+	return nil
+}
+
+func TestRunnerRecordsOneAtATimeInCompletionOrder(t *testing.T) {
+	// 20 workers with latencies that differ per request: samples must reach the
+	// classifier and the sink one at a time, in the order they completed.
+	var n atomic.Int64
+	inv := invokerFunc(func(_ context.Context, s *results.Sample) {
+		s.Start = time.Now()
+		time.Sleep(time.Duration(n.Add(1)%7) * 300 * time.Microsecond)
+		s.LatencyMS = float64(time.Since(s.Start)) / float64(time.Millisecond)
+		s.Status = 200
+	})
+	sink := &exclusiveSink{t: t, hold: 20 * time.Microsecond}
+	var classified atomic.Int64
+	cls := scenarios.ClassifierFunc(func(*results.Sample) { classified.Add(1) })
+	sc := scenarioOf(scenarios.Phase{Name: "c", Concurrency: &scenarios.Concurrency{Workers: 20, Iterations: 400}})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := scenarios.NewRunner(sc, inv, cls, sink).Run(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.samples) != 400 || classified.Load() != 400 {
+		t.Fatalf("recorded %d, classified %d, want 400", len(sink.samples), classified.Load())
+	}
+	// Each sample is recorded right after its own response, so the ends are in order up
+	// to how long a loaded machine keeps a finished goroutine from running.
+	const slack = 100 * time.Millisecond
+	for i := 1; i < len(sink.samples); i++ {
+		if prev, cur := sink.samples[i-1].End(), sink.samples[i].End(); cur.Add(slack).Before(prev) {
+			t.Errorf("sample %d ended %v before the one recorded ahead of it", i, prev.Sub(cur))
+		}
+	}
+}
+
+func TestRunnerOpenModelReusesWorkers(t *testing.T) {
+	// 400 arrivals at 2,000 rps, each answered in about 0.2 ms: a pool of a few
+	// workers sends them all (no goroutine per arrival).
+	var mu sync.Mutex
+	senders := map[int64]int{}
+	inv := invokerFunc(func(_ context.Context, s *results.Sample) {
+		id := goroutineID()
+		mu.Lock()
+		senders[id]++
+		mu.Unlock()
+		s.Start = time.Now()
+		time.Sleep(200 * time.Microsecond)
+		s.LatencyMS = float64(time.Since(s.Start)) / float64(time.Millisecond)
+		s.Status = 200
+	})
+	sc := scenarioOf(scenarios.Phase{Name: "o", Rate: &scenarios.Rate{RPS: 2000, Duration: dur(200 * time.Millisecond)}})
+	st, sink := run(t, sc, inv)
+	if got := len(sink.all()); got != 400 || st.Phases[0].Dropped != 0 {
+		t.Fatalf("%d samples, %d dropped; want 400, 0", got, st.Phases[0].Dropped)
+	}
+	// A loaded machine may hold a request for milliseconds; 400 arrivals on one
+	// goroutine each would make 400 senders.
+	if len(senders) > 60 {
+		t.Errorf("%d goroutines sent 400 arrivals: want a small reused pool", len(senders))
+	}
+	t.Logf("%d workers sent 400 arrivals", len(senders))
+}
+
+func TestRunnerMaxInFlightBoundsUnrecordedSamples(t *testing.T) {
+	// A sink that stalls: arrivals meanwhile find max_in_flight sends unrecorded and
+	// are dropped, instead of piling up goroutines behind the sink.
+	var workers sync.Map
+	inv := invokerFunc(func(_ context.Context, s *results.Sample) {
+		workers.Store(goroutineID(), true)
+		s.Start, s.Status = time.Now(), 200
+	})
+	stall := make(chan struct{})
+	var once sync.Once
+	sink := scenarios.SinkFunc(func(*results.Sample) error {
+		once.Do(func() { <-stall })
+		return nil
+	})
+	sc := scenarioOf(scenarios.Phase{Name: "o", Rate: &scenarios.Rate{RPS: 1000, Duration: dur(300 * time.Millisecond), MaxInFlight: 3}})
+	time.AfterFunc(150*time.Millisecond, func() { close(stall) })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := scenarios.NewRunner(sc, inv, nil, sink).Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	workers.Range(func(any, any) bool { n++; return true })
+	if n > 3 {
+		t.Errorf("%d goroutines sent while at most 3 sends may be unrecorded", n)
+	}
+	if st.Phases[0].Dropped < 50 {
+		t.Errorf("dropped %d arrivals during a 150 ms stall at 1,000 rps, want over 50", st.Phases[0].Dropped)
+	}
+}
+
+func TestRunnerRequestIDs(t *testing.T) {
+	// Request ids are RUNID-NNNNNN, the sequence number zero-padded to six digits
+	// (wider when it needs to be), as platform logs and the emulator's truth see them.
+	inv := invokerFunc(func(_ context.Context, s *results.Sample) { s.Start, s.Status = time.Now(), 200 })
+	sc := scenarioOf(scenarios.Phase{Name: "c", Concurrency: &scenarios.Concurrency{Workers: 1, Iterations: 3}})
+	_, sink := run(t, sc, inv, scenarios.WithRunID("ab12cd34"))
+	for i, want := range []string{"ab12cd34-000001", "ab12cd34-000002", "ab12cd34-000003"} {
+		if got := sink.all()[i].RequestID; got != want {
+			t.Errorf("request id %d = %q, want %q", i, got, want)
+		}
+	}
+}
