@@ -116,7 +116,7 @@ func sortedRuns(dirs []string, work string) ([]string, error) {
 	}
 	for _, d := range dirs {
 		err := sampleLines(filepath.Join(d, SamplesFile), func(start time.Time, line []byte) error {
-			chunk = append(chunk, keyed{start, line})
+			chunk = append(chunk, keyed{start, bytes.Clone(line)}) // line is the reader's buffer
 			if size += len(line); size >= mergeChunkBytes {
 				return flush()
 			}
