@@ -105,6 +105,9 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 		return nil, err
 	}
 	sum.KeepAlive = ka.Estimate()
+	if chain != nil {
+		sum.Probes = chain.Summary()
+	}
 	if sum.Cost, err = price.close(); err != nil {
 		return nil, err
 	}

@@ -198,7 +198,7 @@ func online(t *testing.T, ss []results.Sample, specs []probes.Spec) []results.Sa
 func offline(t *testing.T, ss []results.Sample, specs []probes.Spec) []results.Sample {
 	t.Helper()
 	out := copySamples(ss)
-	if err := probes.Reclassify(out, specs); err != nil {
+	if _, err := probes.Reclassify(out, specs); err != nil {
 		t.Fatal(err)
 	}
 	return out

@@ -41,6 +41,12 @@ type verdict struct {
 	Kind       string
 	Confidence float64
 	Reason     string
+	// NoEvidence: the sample holds nothing of this probe's kind (no marker, no
+	// instance id, no platform log). RunWide: the reason is the same for every sample
+	// of the run (the latency probe's finding). Neither is repeated on every sample:
+	// the chain counts them and the run's summary says them once (Summary).
+	NoEvidence bool
+	RunWide    bool
 
 	Instance      string
 	InitMS        float64
@@ -64,6 +70,12 @@ type probe interface {
 type batchProbe interface {
 	learn(s *results.Sample)
 	freeze()
+}
+
+// noter is a probe with a finding about the whole run (the latency probe's split, or
+// why there is none), said once in the run's summary.
+type noter interface {
+	note() string
 }
 
 // headerNamer is a probe that reads response headers named in its options; the
@@ -92,7 +104,11 @@ type namedProbe struct {
 type Chain struct {
 	probes      []namedProbe
 	provisional bool // online: verdicts only, no reasons (see Provisional)
+	counts      []probeCounts
 }
+
+// probeCounts is what the chain counted for one probe (Summary).
+type probeCounts struct{ decided, noEvidence int64 }
 
 // terser is a probe that can skip the work of wording its reasons.
 type terser interface{ terse() }
@@ -145,37 +161,31 @@ func NewChain(specs []Spec) (*Chain, error) {
 }
 
 // Classify judges s: Class, Kind, DecidedBy, Confidence, Instance, InitMS (and the
-// platform figures when a probe finds them); every probe's reason is kept in
-// s.Evidence.Reasons. A failed request without a response stays unknown.
+// platform figures when a probe finds them). What is about this sample goes in
+// s.Evidence.Reasons: the deciding probe's reason, and the reasons of probes that
+// abstained on something they found in it. Abstentions with nothing to go on and
+// findings that hold for the whole run are counted instead and said once by Summary.
+// A failed request without a response stays unknown (its error says why).
 func (c *Chain) Classify(s *results.Sample) {
-	if !c.provisional {
-		if s.Evidence == nil {
-			s.Evidence = &results.Evidence{}
-		}
-		if s.Evidence.Reasons == nil {
-			s.Evidence.Reasons = map[string]string{}
-		}
-	}
 	if s.Class == "" {
 		s.Class = results.Unknown
 	}
 	if s.Status == 0 {
-		kind := s.Error
-		if kind == "" {
-			kind = "no status"
-		}
-		for _, np := range c.probes {
-			c.reason(s, np.name, "no response ("+kind+")")
-		}
 		s.Class = results.Unknown
 		return
 	}
+	if n := len(c.probes) - len(c.counts); n > 0 {
+		c.counts = append(c.counts, make([]probeCounts, n)...)
+	}
 	decided := false
-	for _, np := range c.probes {
+	for i, np := range c.probes {
 		v := safeJudge(np, s)
-		c.reason(s, np.name, v.Reason)
 		applyFacts(s, v)
-		if decided || !v.decided() {
+		won := !decided && v.decided()
+		if !c.provisional {
+			c.note(s, i, v, won)
+		}
+		if !won {
 			continue
 		}
 		decided = true
@@ -203,11 +213,42 @@ var panics atomic.Int64
 // stays unknown for that probe, with the panic in its reason). Safe for concurrent use.
 func Panics() int64 { return panics.Load() }
 
-// reason records why a probe decided or abstained, unless the chain is provisional.
-func (c *Chain) reason(s *results.Sample, probe, why string) {
-	if !c.provisional {
-		s.Evidence.Reasons[probe] = why
+// note counts probe i's verdict on s and keeps its reason with the sample when the
+// reason is about the sample (see Classify).
+func (c *Chain) note(s *results.Sample, i int, v verdict, won bool) {
+	switch {
+	case won:
+		c.counts[i].decided++
+	case v.NoEvidence:
+		c.counts[i].noEvidence++
+		return
+	case v.RunWide || v.Reason == "":
+		return
 	}
+	if s.Evidence == nil {
+		s.Evidence = &results.Evidence{}
+	}
+	if s.Evidence.Reasons == nil {
+		s.Evidence.Reasons = make(map[string]string, 2)
+	}
+	s.Evidence.Reasons[c.probes[i].name] = v.Reason
+}
+
+// Summary says what each probe did over the samples the chain judged (see
+// results.ProbeSummary): how many it decided, how many held nothing of its kind, and
+// its finding about the whole run. A provisional chain counts nothing.
+func (c *Chain) Summary() []results.ProbeSummary {
+	out := make([]results.ProbeSummary, len(c.probes))
+	for i, np := range c.probes {
+		out[i].Name = np.name
+		if i < len(c.counts) {
+			out[i].Decided, out[i].NoEvidence = c.counts[i].decided, c.counts[i].noEvidence
+		}
+		if n, ok := np.p.(noter); ok {
+			out[i].Note = n.note()
+		}
+	}
+	return out
 }
 
 // applyFacts copies what a probe found about the invocation into s.
@@ -302,11 +343,12 @@ func external(s *results.Sample) bool {
 // Reclassify judges a whole recorded run held in memory again from its stored
 // evidence, as the whole-run pass does on a run directory: samples are judged in
 // completion order, and probes that use the whole run (latency) learn all of it
-// first. samples is modified in place and keeps its order.
-func Reclassify(samples []results.Sample, specs []Spec) error {
+// first. samples is modified in place and keeps its order. It returns what each probe
+// did (Chain.Summary).
+func Reclassify(samples []results.Sample, specs []Spec) ([]results.ProbeSummary, error) {
 	c, err := NewChain(specs)
 	if err != nil {
-		return fmt.Errorf("reclassify: %w", err)
+		return nil, fmt.Errorf("reclassify: %w", err)
 	}
 	order := make([]*results.Sample, len(samples))
 	for i := range samples {
@@ -326,7 +368,7 @@ func Reclassify(samples []results.Sample, specs []Spec) error {
 	for _, s := range order {
 		c.Judge(s)
 	}
-	return nil
+	return c.Summary(), nil
 }
 
 // clearVerdict resets what probes decide; facts found earlier (instance, init) are

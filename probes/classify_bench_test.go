@@ -40,7 +40,7 @@ func benchClassify(b *testing.B, sy synth) {
 func BenchmarkReclassify(b *testing.B) {
 	ss, _ := synth{n: 10000, cold: 300, warmMS: 2, initMS: 40, sigma: 0.2, seed: 10}.samples()
 	for b.Loop() {
-		if err := probes.Reclassify(ss, nil); err != nil {
+		if _, err := probes.Reclassify(ss, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -54,7 +54,7 @@ func (p *instance) id(s *results.Sample) (string, string) {
 func (p *instance) judge(s *results.Sample) verdict {
 	id, from := p.id(s)
 	if id == "" {
-		return verdict{Reason: "abstain: no instance id in headers or body"}
+		return verdict{Reason: "abstain: no instance id in headers or body", NoEvidence: true}
 	}
 	v := verdict{Instance: id}
 	if p.seen[id] {

@@ -130,17 +130,18 @@ func (p *latency) refitNow() {
 func (p *latency) judge(s *results.Sample) verdict {
 	o, ok := usable(s)
 	if !ok {
-		return verdict{Reason: "abstain: failed request or no first byte: timing not comparable"}
+		return verdict{Reason: "abstain: failed request or no first byte: timing not comparable", NoEvidence: true}
 	}
 	if !p.frozen {
 		p.observe(o)
 	}
 	m := p.model
-	if m == nil && len(p.obs) < p.minSamples {
-		return verdict{Reason: fmt.Sprintf("abstain: too few samples to judge (%d < %d)", len(p.obs), p.minSamples)}
-	}
 	if m == nil {
-		return verdict{Reason: "abstain: " + p.whyNot}
+		if p.quiet {
+			return verdict{}
+		}
+		// Frozen, this is the same for every sample of the run: said once (note).
+		return verdict{Reason: p.abstention(), RunWide: p.frozen}
 	}
 	post := m.fit.posterior(float64(o.x), int(o.bucket))
 	v := verdict{Class: results.Warm, Kind: results.KindWarm, Confidence: math.Min(1-post, m.maxConf)}
@@ -151,7 +152,27 @@ func (p *latency) judge(s *results.Sample) verdict {
 	if p.quiet {
 		return v
 	}
-	v.Reason = fmt.Sprintf("server %.2f ms; %s: warm ~%.2f ms, cold ~%.2f ms (n %d); P(cold)=%.3f",
-		s.ServerMS(), m.method, math.Exp(m.fit.warm.mu), math.Exp(m.fit.cold.mu), m.fit.n, post)
+	v.Reason = fmt.Sprintf("server %.2f ms, P(cold) %.3f", s.ServerMS(), post)
+	if !p.frozen { // online the model moves: say which one judged
+		v.Reason += "; " + p.note()
+	}
 	return v
+}
+
+// abstention is why the probe decides nothing on a usable sample.
+func (p *latency) abstention() string {
+	if len(p.obs) < p.minSamples {
+		return fmt.Sprintf("abstain: too few samples to judge (%d < %d)", len(p.obs), p.minSamples)
+	}
+	return "abstain: " + p.whyNot
+}
+
+// note is the probe's finding about the run: its two groups, or why it has none.
+func (p *latency) note() string {
+	m := p.model
+	if m == nil {
+		return p.abstention()
+	}
+	return fmt.Sprintf("%s: warm ~%.2f ms, cold ~%.2f ms server time (n %d)",
+		m.method, math.Exp(m.fit.warm.mu), math.Exp(m.fit.cold.mu), m.fit.n)
 }

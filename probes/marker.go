@@ -87,7 +87,7 @@ func (m *marker) judge(s *results.Sample) verdict {
 		m.decide(s, &v, c == 1, fmt.Sprintf("per-instance count = %g", c))
 		return v
 	}
-	v.Reason = "abstain: no cold flag or per-instance count in headers or body"
+	v.Reason, v.NoEvidence = "abstain: no cold flag or per-instance count in headers or body", true
 	return v
 }
 

@@ -71,6 +71,7 @@ func (p *platform) judge(s *results.Sample) verdict {
 	if text == "" {
 		if problem == "" {
 			problem = "no Lambda log tail (X-Amz-Log-Result)"
+			v.NoEvidence = true
 		}
 		v.Reason = "abstain: " + problem + durNote
 		return v

@@ -42,6 +42,23 @@ type Summary struct {
 	Cost           *Cost             `json:"cost,omitempty"`
 	KeepAlive      *KeepAlive        `json:"keep_alive,omitempty"`
 	Thresholds     []ThresholdResult `json:"thresholds,omitempty"`
+
+	// Probes says what each probe of the chain did over the run, once: what a sample
+	// would otherwise repeat on every line (see ProbeSummary).
+	Probes []ProbeSummary `json:"probes,omitempty"`
+}
+
+// ProbeSummary is one probe's work over a whole run. A sample keeps in its
+// evidence.reasons only what is about that sample (why a probe decided, or abstained
+// for a reason of its own); what would be the same on every line is said here once:
+// how many samples had nothing of the probe's kind (no marker, no instance id, no
+// platform log), and the probe's run-wide finding (the latency probe's split, or why
+// there is none).
+type ProbeSummary struct {
+	Name       string `json:"name"`
+	Decided    int64  `json:"decided"`               // samples whose verdict it set
+	NoEvidence int64  `json:"no_evidence,omitempty"` // samples with nothing of its kind
+	Note       string `json:"note,omitempty"`        // its finding about the whole run
 }
 
 // PhaseSummary is one phase (or, as Summary.Totals, all phases together).

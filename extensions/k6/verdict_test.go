@@ -122,7 +122,7 @@ func probeVerdicts(t *testing.T, samples []results.Sample, names ...string) []ve
 	for _, n := range names {
 		specs = append(specs, probes.Spec{Name: n})
 	}
-	if err := probes.Reclassify(cp, specs); err != nil {
+	if _, err := probes.Reclassify(cp, specs); err != nil {
 		t.Fatal(err)
 	}
 	var out []verdictOf
