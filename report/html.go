@@ -59,6 +59,7 @@ type htmlPage struct {
 	ErrorRate     string
 	ThresholdPass int
 	ErrorsByKind  string
+	SendLag       string // open-model phases' send lag p50 / p99; "" when none
 }
 
 // HTML writes report.html: one self-contained page (inline CSS and SVG, no scripts, no
@@ -71,6 +72,7 @@ func HTML(w io.Writer, in HTMLInput) error {
 		Duration:  fmtDurMS(float64(s.Ended.Sub(s.Started).Milliseconds())),
 		ColdRate:  fmtPct(coldRate(&s.Totals)),
 		ErrorRate: fmtPct(errorRate(&s.Totals)),
+		SendLag:   sendLagText(s),
 	}
 	if len(s.Totals.ErrorsByKind) > 0 {
 		page.ErrorsByKind = CountList(s.Totals.ErrorsByKind)
