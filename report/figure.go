@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
-	"image/png"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -58,10 +57,6 @@ func (f *Figure) SVG() ([]byte, error) {
 	return f.svg, nil
 }
 
-// pngEncoder trades a few per cent of file size for a deflate several times faster:
-// plots are flat colours, which even the fastest level compresses well.
-var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
-
 // PNG renders the figure as a PNG at 144 dpi. It draws once; later calls return the
 // same bytes (callers must not modify them).
 func (f *Figure) PNG() ([]byte, error) {
@@ -71,7 +66,7 @@ func (f *Figure) PNG() ([]byte, error) {
 	c := vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))
 	f.draw(draw.New(c))
 	var b bytes.Buffer
-	if err := pngEncoder.Encode(&b, c.Image()); err != nil {
+	if err := encodePNG(&b, c.Image()); err != nil {
 		return nil, fmt.Errorf("plot %s: png: %w", f.Name, err)
 	}
 	f.png = b.Bytes()
