@@ -3,7 +3,11 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
+	"sync"
+
+	"git.sr.ht/~sbinet/gg"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -63,14 +67,44 @@ func (f *Figure) PNG() ([]byte, error) {
 	if f.png != nil {
 		return f.png, nil
 	}
-	c := vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))
+	c, img := pngCanvas(f.W, f.H)
+	defer recycleRGBA(img)
 	f.draw(draw.New(c))
 	var b bytes.Buffer
-	if err := encodePNG(&b, c.Image()); err != nil {
+	if err := encodePNG(&b, img); err != nil {
 		return nil, fmt.Errorf("plot %s: png: %w", f.Name, err)
 	}
 	f.png = b.Bytes()
 	return f.png, nil
+}
+
+// pngDPI is the PNG resolution: sharp on high-density screens.
+const pngDPI = 144
+
+// rgbaPools recycle PNG canvases' pixels (2 to 4 MB each) from one figure to the
+// next, one pool per image size (image.Point → *sync.Pool).
+var rgbaPools sync.Map
+
+func rgbaPool(size image.Point) *sync.Pool {
+	p, _ := rgbaPools.LoadOrStore(size, &sync.Pool{})
+	return p.(*sync.Pool)
+}
+
+func recycleRGBA(img *image.RGBA) { rgbaPool(img.Rect.Size()).Put(img) }
+
+// pngCanvas is a white canvas of w × h at pngDPI, drawn straight into the returned
+// image (vgimg's own constructor draws into a copy of a fresh image).
+func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
+	wpx, hpx := int(w/vg.Inch*pngDPI+0.5), int(h/vg.Inch*pngDPI+0.5)
+	img, _ := rgbaPool(image.Pt(wpx, hpx)).Get().(*image.RGBA)
+	if img == nil {
+		img = image.NewRGBA(image.Rect(0, 0, wpx, hpx))
+	}
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
+	ctx.InvertY()
+	// The canvas fills img with its background colour, white by default.
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI)), img
 }
 
 // newPlot is a plot with thaw's look: title, axis labels, light grid, legend top left.

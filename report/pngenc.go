@@ -31,20 +31,24 @@ func encodePNG(w io.Writer, img image.Image) error {
 	if err != nil {
 		return err
 	}
-	row, prev, out := make([]byte, 3*width), make([]byte, 3*width), make([]byte, 1+3*width)
-	out[0] = 2 // filter type Up: each byte minus the byte above it
+	out := make([]byte, 1+3*width)
+	out[0] = 2 // filter type Up: each byte minus the byte above it (0 above the first row)
 	for y := b.Min.Y; y < b.Max.Y; y++ {
-		px := rgba.Pix[rgba.PixOffset(b.Min.X, y):]
-		for x := range width {
-			copy(row[3*x:3*x+3], px[4*x:4*x+3])
-		}
-		for i := range row {
-			out[1+i] = row[i] - prev[i]
+		cur := rgba.Pix[rgba.PixOffset(b.Min.X, y):][:4*width]
+		if y == b.Min.Y {
+			for x := range width {
+				copy(out[1+3*x:4+3*x], cur[4*x:4*x+3])
+			}
+		} else {
+			up := rgba.Pix[rgba.PixOffset(b.Min.X, y-1):][:4*width]
+			for x := range width {
+				i, j := 4*x, 1+3*x
+				out[j], out[j+1], out[j+2] = cur[i]-up[i], cur[i+1]-up[i+1], cur[i+2]-up[i+2]
+			}
 		}
 		if _, err := zw.Write(out); err != nil {
 			return err
 		}
-		row, prev = prev, row
 	}
 	if err := zw.Close(); err != nil {
 		return err
