@@ -9,10 +9,14 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"sync"
 )
 
 // pngEncoder is the standard encoder, for images that are not opaque RGBA.
 var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
+
+// zlibPool recycles deflate writers (about 1 MB of tables each) between figures.
+var zlibPool sync.Pool
 
 // encodePNG writes img as a PNG. An opaque *image.RGBA (what vgimg draws on a white
 // background) is written as 8-bit RGB with the Up filter on every row and the fastest
@@ -27,10 +31,16 @@ func encodePNG(w io.Writer, img image.Image) error {
 	b := rgba.Bounds()
 	width, height := b.Dx(), b.Dy()
 	var idat bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&idat, zlib.BestSpeed)
-	if err != nil {
-		return err
+	zw, _ := zlibPool.Get().(*zlib.Writer)
+	if zw == nil {
+		var err error
+		if zw, err = zlib.NewWriterLevel(&idat, zlib.BestSpeed); err != nil {
+			return err
+		}
+	} else {
+		zw.Reset(&idat)
 	}
+	defer zlibPool.Put(zw)
 	out := make([]byte, 1+3*width)
 	out[0] = 2 // filter type Up: each byte minus the byte above it (0 above the first row)
 	for y := b.Min.Y; y < b.Max.Y; y++ {
