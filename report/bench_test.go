@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thaw-dev/thaw/internal/synth"
 	"github.com/thaw-dev/thaw/report"
 	"github.com/thaw-dev/thaw/report/internal/fixture"
 )
@@ -32,6 +33,55 @@ func TestTimelineSamplesLargeRuns(t *testing.T) {
 		return
 	}
 	t.Fatal("no timeline figure")
+}
+
+// BenchmarkRenderMillion renders everything report.Write makes (plots as SVG and PNG,
+// summary.md, report.html) for a run of 1,000,000 samples from an already-filled
+// Collector: the report's own cost, apart from the pass that reads samples.ndjson.
+//
+//	go test ./report -run '^$' -bench RenderMillion -benchtime 3x -benchmem
+func BenchmarkRenderMillion(b *testing.B) {
+	o := synth.Options{N: 1_000_000}
+	meta := synth.Meta(o)
+	before := liveHeap()
+	col := report.NewCollector(&meta)
+	s, err := synth.Summarize(meta, synth.Samples(o), col.Add)
+	if err != nil {
+		b.Fatal(err)
+	}
+	collector := liveHeap() - before
+	dir := b.TempDir()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := report.Write(dir, report.Options{Summary: s, Collected: col}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	b.ReportMetric(float64(collector)/1e6, "collector-MB")
+	b.ReportMetric(float64(m.HeapSys)/1e6, "heap-sys-MB")
+	runtime.KeepAlive(col)
+}
+
+// BenchmarkRenderSmall is the report's fixed cost: a run of 500 samples (100 rps for
+// 5 s), rendered from a filled Collector.
+func BenchmarkRenderSmall(b *testing.B) {
+	o := synth.Options{N: 500, RPS: 100}
+	meta := synth.Meta(o)
+	col := report.NewCollector(&meta)
+	s, err := synth.Summarize(meta, synth.Samples(o), col.Add)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := report.Write(dir, report.Options{Summary: s, Collected: col}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkWriteLargeRun renders the full report of a run with about 850,000 samples

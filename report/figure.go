@@ -3,7 +3,12 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
+	"sync"
+
+	"git.sr.ht/~sbinet/gg"
+	xdraw "golang.org/x/image/draw"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -15,14 +20,17 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 )
 
-// Figure is one plot of a run, ready to render as SVG or PNG. A Figure is not safe for
-// concurrent rendering.
+// Figure is one plot of a run, ready to render as SVG or PNG. Each format is drawn
+// once: SVG and PNG keep their bytes, so plots/ and report.html share one rendering.
+// A Figure is not safe for concurrent rendering.
 type Figure struct {
 	Name    string // file stem under plots/, e.g. "latency-histogram"
 	Title   string
 	Caption string // one sentence on how to read it
 	W, H    vg.Length
 	draw    func(draw.Canvas)
+	svg     []byte // rendered SVG, once drawn
+	png     []byte // rendered PNG, once drawn
 }
 
 // Colours shared by every plot and the HTML.
@@ -38,26 +46,69 @@ var (
 func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 
 // SVG renders the figure as SVG with the fonts embedded, so it displays the same
-// everywhere and needs no network.
+// everywhere and needs no network. It draws once; later calls return the same bytes
+// (callers must not modify them).
 func (f *Figure) SVG() ([]byte, error) {
+	if f.svg != nil {
+		return f.svg, nil
+	}
 	c := vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(true))
 	f.draw(draw.New(c))
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, fmt.Errorf("plot %s: svg: %w", f.Name, err)
 	}
-	return b.Bytes(), nil
+	f.svg = b.Bytes()
+	return f.svg, nil
 }
 
-// PNG renders the figure as a PNG at 144 dpi.
+// PNG renders the figure as a PNG at 144 dpi. It draws once; later calls return the
+// same bytes (callers must not modify them).
 func (f *Figure) PNG() ([]byte, error) {
-	c := vgimg.NewWith(vgimg.UseWH(f.W, f.H), vgimg.UseDPI(144), vgimg.UseBackgroundColor(color.White))
+	if f.png != nil {
+		return f.png, nil
+	}
+	c, img := pngCanvas(f.W, f.H)
+	defer recycleRGBA(img)
 	f.draw(draw.New(c))
 	var b bytes.Buffer
-	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&b); err != nil {
+	if err := encodePNG(&b, img); err != nil {
 		return nil, fmt.Errorf("plot %s: png: %w", f.Name, err)
 	}
-	return b.Bytes(), nil
+	f.png = b.Bytes()
+	return f.png, nil
+}
+
+// pngDPI is the PNG resolution: sharp on high-density screens.
+const pngDPI = 144
+
+// rgbaPools recycle PNG canvases' pixels (2 to 4 MB each) from one figure to the
+// next, one pool per image size (image.Point → *sync.Pool).
+var rgbaPools sync.Map
+
+func rgbaPool(size image.Point) *sync.Pool {
+	p, _ := rgbaPools.LoadOrStore(size, &sync.Pool{})
+	return p.(*sync.Pool)
+}
+
+func recycleRGBA(img *image.RGBA) { rgbaPool(img.Rect.Size()).Put(img) }
+
+// pngCanvas is a white canvas of w × h at pngDPI, drawn straight into the returned
+// image (vgimg's own constructor draws into a copy of a fresh image).
+func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
+	wpx, hpx := int(w/vg.Inch*pngDPI+0.5), int(h/vg.Inch*pngDPI+0.5)
+	img, _ := rgbaPool(image.Pt(wpx, hpx)).Get().(*image.RGBA)
+	if img == nil {
+		img = image.NewRGBA(image.Rect(0, 0, wpx, hpx))
+	}
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
+	ctx.InvertY()
+	// Text only: glyph masks are already anti-aliased, so placing them on whole
+	// pixels keeps them crisp and costs a fraction of bilinear resampling.
+	ctx.SetInterpolator(xdraw.NearestNeighbor)
+	// The canvas fills img with its background colour, white by default.
+	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI)), img
 }
 
 // newPlot is a plot with thaw's look: title, axis labels, light grid, legend top left.

@@ -59,6 +59,7 @@ type htmlPage struct {
 	ErrorRate     string
 	ThresholdPass int
 	ErrorsByKind  string
+	SendLag       string // open-model phases' send lag p50 / p99; "" when none
 }
 
 // HTML writes report.html: one self-contained page (inline CSS and SVG, no scripts, no
@@ -71,6 +72,7 @@ func HTML(w io.Writer, in HTMLInput) error {
 		Duration:  fmtDurMS(float64(s.Ended.Sub(s.Started).Milliseconds())),
 		ColdRate:  fmtPct(coldRate(&s.Totals)),
 		ErrorRate: fmtPct(errorRate(&s.Totals)),
+		SendLag:   sendLagText(s),
 	}
 	if len(s.Totals.ErrorsByKind) > 0 {
 		page.ErrorsByKind = CountList(s.Totals.ErrorsByKind)
@@ -116,24 +118,67 @@ func WriteHTML(path string, in HTMLInput) error {
 	return writeFile(path, b.Bytes())
 }
 
-var (
-	svgSizeRE = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
-	svgDefsRE = regexp.MustCompile(`(?s)<defs>\s*<style>(.*?)</style>\s*</defs>`)
-)
-
 // inlineSVG prepares an SVG for inline use in HTML: it drops the XML prolog, lets CSS
-// size it, and moves its embedded @font-face rules out (returned as css).
+// size it, and moves its embedded @font-face rules out (returned as css). It only
+// looks at the head of the SVG (the <svg> tag and the <defs> block vgsvg writes
+// first), so its cost does not grow with the number of points drawn.
 func inlineSVG(svg []byte) (body, css string) {
 	s := string(svg)
 	if i := strings.Index(s, "<svg"); i >= 0 {
 		s = s[i:]
 	}
-	s = svgSizeRE.ReplaceAllString(s, `<svg class="plot" role="img"`)
-	if m := svgDefsRE.FindStringSubmatch(s); m != nil {
-		css = strings.TrimSpace(m[1])
-		s = strings.Replace(s, m[0], "", 1)
+	s = sizeToClass(s)
+	if from, to, style, ok := fontDefs(s); ok {
+		css = strings.TrimSpace(style)
+		s = s[:from] + s[to:]
 	}
 	return s, css
+}
+
+// sizeToClass replaces `<svg width="…" height="…"` at the start of s by a class, so
+// the page's CSS sizes the plot.
+func sizeToClass(s string) string {
+	const open = `<svg width="`
+	if !strings.HasPrefix(s, open) {
+		return s
+	}
+	rest := s[len(open):]
+	w := strings.IndexByte(rest, '"')
+	if w < 0 || !strings.HasPrefix(rest[w+1:], ` height="`) {
+		return s
+	}
+	rest = rest[w+1+len(` height="`):]
+	h := strings.IndexByte(rest, '"')
+	if h < 0 {
+		return s
+	}
+	return `<svg class="plot" role="img"` + rest[h+1:]
+}
+
+// fontDefs finds the first `<defs><style>…</style></defs>` block (whitespace allowed
+// between the tags) and returns its span in s and the style text.
+func fontDefs(s string) (from, to int, style string, ok bool) {
+	from = strings.Index(s, "<defs>")
+	if from < 0 {
+		return 0, 0, "", false
+	}
+	i := from + len("<defs>")
+	i += len(s[i:]) - len(strings.TrimLeft(s[i:], " \t\r\n"))
+	if !strings.HasPrefix(s[i:], "<style>") {
+		return 0, 0, "", false
+	}
+	i += len("<style>")
+	end := strings.Index(s[i:], "</style>")
+	if end < 0 {
+		return 0, 0, "", false
+	}
+	style = s[i : i+end]
+	j := i + end + len("</style>")
+	j += len(s[j:]) - len(strings.TrimLeft(s[j:], " \t\r\n"))
+	if !strings.HasPrefix(s[j:], "</defs>") {
+		return 0, 0, "", false
+	}
+	return from, j + len("</defs>"), style, true
 }
 
 // secretRE matches a credential-like key and its value; an unterminated quoted value

@@ -10,7 +10,8 @@ import (
 )
 
 // Markdown writes summary.md: a GitHub-flavoured Markdown summary fit for a pull-request
-// comment or $GITHUB_STEP_SUMMARY, with thresholds (✅/❌), phases, cold vs warm,
+// comment or $GITHUB_STEP_SUMMARY, with thresholds (✅/❌), phases (with the send lag
+// of open-model phases), cold vs warm,
 // keep-alive and cost when the summary holds them.
 func Markdown(w io.Writer, s *results.Summary) error {
 	var b strings.Builder
@@ -18,6 +19,9 @@ func Markdown(w io.Writer, s *results.Summary) error {
 	mdThresholds(&b, s)
 	b.WriteString("\n### Phases\n\n")
 	mdTable(&b, buildPhaseTable(s), 2)
+	if lag := sendLagText(s); lag != "" {
+		fmt.Fprintf(&b, "\nSend lag p50 / p99 (actual minus intended send, open-model phases): %s\n", lag)
+	}
 	b.WriteString("\n### Cold vs warm\n\n")
 	mdTable(&b, classTable(s), 1)
 	mdKeepAlive(&b, s)

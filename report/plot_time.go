@@ -39,7 +39,7 @@ type window struct {
 // concurrency, trace) take less than half of it (long idle sweeps), a zoom on them.
 func timelineWindows(s *results.Summary, c *collected) []window {
 	span := c.end.Sub(c.start).Seconds()
-	all := window{"timeline", "Timeline", "Each invocation at the time it was sent; cold starts are triangles, dashed lines mark phase starts. Long runs show a uniform sample of warm points and every cold point (up to 20,000).", 0, span}
+	all := window{"timeline", "Timeline", "Each invocation at the time it was sent; cold starts are triangles, dashed lines mark phase starts. Where points overlap one glyph stands for them; long runs draw at most 5,000 warm and 5,000 unknown points, chosen evenly over time, and every cold point (up to 20,000) and failure (up to 5,000).", 0, span}
 	var from, to float64
 	found := false
 	for _, ph := range s.Phases {
@@ -72,6 +72,20 @@ type scatterSpec struct {
 	color color.NRGBA
 	shape draw.GlyphDrawer
 	size  vg.Length
+	cell  float64 // thinning cell (points)
+	limit int     // most glyphs drawn
+}
+
+// timelineSpecs are the timeline's classes in drawing order (cold on top). Glyphs are
+// cheap to draw: filled circles and triangles; only failures are stroked crosses.
+func timelineSpecs(c *collected) []scatterSpec {
+	warm, unknown, cold := c.timeline[results.Warm], c.timeline[results.Unknown], c.timeline[results.Cold]
+	return []scatterSpec{
+		{"warm", warm.pts, warm.seen, withAlpha(colorWarm, 0x90), draw.CircleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
+		{"unknown", unknown.pts, unknown.seen, withAlpha(colorUnknown, 0xB0), draw.CircleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
+		{"failed", c.failures.pts, c.failures.seen, colorError, draw.CrossGlyph{}, vg.Points(3), fineCellPt, c.failures.cap},
+		{"cold", cold.pts, cold.seen, colorCold, draw.PyramidGlyph{}, vg.Points(3), fineCellPt, cold.cap},
+	}
 }
 
 // timelineFigures draws every kept invocation as a point (time against latency, log
@@ -100,38 +114,26 @@ func inWindow(pts []point, w window) []point {
 	return out
 }
 
+// Size of a timeline figure.
+const (
+	timelineW = 10 * vg.Inch
+	timelineH = 4.4 * vg.Inch
+)
+
 func timelineFigure(s *results.Summary, c *collected, w window) (*Figure, error) {
 	div, unit := timeUnit(w.to - w.from)
 	p := newPlot(w.title, fmt.Sprintf("time since start (%s)", unit), "latency (ms, log scale)")
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = msTicks{}
-	specs := []scatterSpec{
-		{"warm", c.timeline[results.Warm].pts, c.timeline[results.Warm].seen, withAlpha(colorWarm, 0x90), draw.CircleGlyph{}, vg.Points(1.6)},
-		{"unknown", c.timeline[results.Unknown].pts, c.timeline[results.Unknown].seen, colorUnknown, draw.RingGlyph{}, vg.Points(2)},
-		{"failed", c.failures.pts, c.failures.seen, colorError, draw.CrossGlyph{}, vg.Points(3)},
-		{"cold", c.timeline[results.Cold].pts, c.timeline[results.Cold].seen, colorCold, draw.TriangleGlyph{}, vg.Points(3.5)},
-	}
+	specs := timelineSpecs(c)
 	lo, hi, n := math.Inf(1), math.Inf(-1), 0
-	for _, sp := range specs {
-		pts := inWindow(sp.pts, w)
-		if len(pts) == 0 {
-			continue
-		}
-		sc, err := plotter.NewScatter(toXYs(pts, div))
-		if err != nil {
-			return nil, fmt.Errorf("timeline: %w", err)
-		}
-		sc.GlyphStyle = draw.GlyphStyle{Color: sp.color, Shape: sp.shape, Radius: sp.size}
-		p.Add(sc)
-		label := sp.label
-		if int64(len(sp.pts)) < sp.seen {
-			label += " (sampled)"
-		}
-		p.Legend.Add(label, sc)
-		for _, pt := range pts {
+	shown := make([][]point, len(specs))
+	for i, sp := range specs {
+		shown[i] = inWindow(sp.pts, w)
+		for _, pt := range shown[i] {
 			lo, hi = math.Min(lo, pt.ms), math.Max(hi, pt.ms)
 		}
-		n += len(pts)
+		n += len(shown[i])
 	}
 	if n == 0 {
 		return nil, nil
@@ -139,13 +141,31 @@ func timelineFigure(s *results.Summary, c *collected, w window) (*Figure, error)
 	lo = math.Max(lo, 1e-3) // a failure measured at 0 ms has no place on a log axis
 	p.Y.Min, p.Y.Max = lo/1.5, math.Max(hi, lo)*4
 	p.X.Min, p.X.Max = w.from/div, w.to/div
+	for i, sp := range specs {
+		if len(shown[i]) == 0 {
+			continue
+		}
+		g := newGrid(w.from, w.to, p.Y.Min, p.Y.Max, timelineW.Points(), timelineH.Points(), sp.cell)
+		drawn, capped := thin(shown[i], g, sp.limit)
+		sc, err := plotter.NewScatter(toXYs(drawn, div))
+		if err != nil {
+			return nil, fmt.Errorf("timeline: %w", err)
+		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: sp.color, Shape: sp.shape, Radius: sp.size}
+		p.Add(sc)
+		label := sp.label
+		if capped || int64(len(sp.pts)) < sp.seen {
+			label += " (sampled)"
+		}
+		p.Legend.Add(label, sc)
+	}
 	if err := addPhaseMarks(p, s, c, w, div, hi*3); err != nil {
 		return nil, err
 	}
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.XOffs = vg.Points(300)
 	f := plotFigure(w.name, w.title, w.caption, p)
-	f.W, f.H = 10*vg.Inch, 4.4*vg.Inch
+	f.W, f.H = timelineW, timelineH
 	return f, nil
 }
 

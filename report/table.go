@@ -14,7 +14,8 @@ import (
 
 // Table writes the terminal summary of a run: one row per phase in run order, a totals
 // row, late and dropped columns when any phase has them, then one line each for
-// errors by kind, cost, keep-alive and thresholds when the summary holds them.
+// send lag (open-model phases), errors by kind, cost, keep-alive and thresholds when
+// the summary holds them.
 func Table(w io.Writer, s *results.Summary) error {
 	pt := buildPhaseTable(s)
 	if err := renderTable(w, pt, 2); err != nil {
@@ -57,6 +58,9 @@ func anySlice(ss []string) []any {
 
 func writeFootnotes(w io.Writer, s *results.Summary) error {
 	var b strings.Builder
+	if lag := sendLagText(s); lag != "" {
+		fmt.Fprintf(&b, "%s: %s\n", sendLagLabel, lag)
+	}
 	if len(s.Totals.ErrorsByKind) > 0 {
 		fmt.Fprintf(&b, "errors: %s\n", CountList(s.Totals.ErrorsByKind))
 	}

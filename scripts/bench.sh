@@ -85,6 +85,31 @@ sys.exit(0 if rc == 0 and n == whole and rss_mb < 150 else 1)
 PY
 
 echo
+echo "== The report: rendering alone (plots as SVG and PNG, summary.md, report.html) from a filled collector"
+echo "   RenderMillion: 1,000,000 samples (target < 5 s, flat memory); RenderSmall: 500 samples (the fixed cost)"
+go test -run '^$' -bench 'BenchmarkRender(Million|Small)$' -benchmem -benchtime 3x -count 3 ./report/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
+
+echo
+echo "== thaw report of a synthetic $requests-sample run (internal/tools/gensamples; one read of the samples, then plots and HTML)"
+go build -o "$work/gensamples" ./internal/tools/gensamples
+"$work/gensamples" -n "$requests" -out "$work/synth"
+python3 - "$work" bin/thaw <<'PY'
+import os, subprocess, sys, time
+work, thaw = sys.argv[1], sys.argv[2]
+t0 = time.monotonic()
+p = subprocess.Popen([thaw, "report", f"{work}/synth"], stdout=subprocess.DEVNULL)
+_, status, ru = os.wait4(p.pid, 0)  # this process's own CPU and peak RSS
+secs = time.monotonic() - t0
+rc = os.waitstatus_to_exitcode(status)
+rss_mb = ru.ru_maxrss / 1024
+html_mb = os.path.getsize(f"{work}/synth/report.html") / 1e6
+svg_mb = os.path.getsize(f"{work}/synth/plots/timeline.svg") / 1e6
+print(f"exit {rc}; {secs:.1f} s wall, {ru.ru_utime + ru.ru_stime:.1f} s CPU; peak RSS {rss_mb:.1f} MB (target < 150 MB); "
+      f"report.html {html_mb:.1f} MB, timeline.svg {svg_mb:.1f} MB")
+sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
+PY
+
+echo
 echo "== Gate on CI-sized runs: 20 trials of two 13-cold idle sweeps against thaw emulate"
 ./scripts/gate-trials.sh
 

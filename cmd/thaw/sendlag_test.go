@@ -61,4 +61,10 @@ phases:
 	if lag.P50 <= 0 || lag.P99 < lag.P50 {
 		t.Errorf("send_lag p50 %.3f p99 %.3f", lag.P50, lag.P99)
 	}
+	// What a user reads: the run's summary.md and report.html, and the terminal summary.
+	code, stdout, stderr := runCLI(t, "report", dir)
+	if code != 0 {
+		t.Fatalf("thaw report: exit %d: %s", code, stderr)
+	}
+	checkSendLagShown(t, dir, stdout, "open", "closed")
 }
