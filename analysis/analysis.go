@@ -1,7 +1,8 @@
 // Package analysis is the whole-run pass: what thaw does once a run's samples are on
 // disk, whoever produced them (`thaw run` at its end, `thaw report --reclassify`,
 // `thaw merge`, `thaw ingest`). It judges every sample with all of the run's data in
-// view, rewrites samples.ndjson with the final verdicts, and feeds the same stream of
+// view, rewrites samples.ndjson with the final verdicts (a pass that judges nothing
+// again only reads it), and feeds the same stream of
 // final samples to every consumer at once (the summary's histograms and counts,
 // keep-alive, cost, plots), then evaluates thresholds and writes summary.json and the
 // report.
@@ -88,7 +89,7 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 		}
 		return err
 	}
-	sum, err := results.WriteRun(dir, *meta, func(yield func(*results.Sample) error) error {
+	feed := func(yield func(*results.Sample) error) error {
 		return src(func(s *results.Sample) error {
 			if chain != nil {
 				chain.Judge(s)
@@ -100,7 +101,15 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 			}
 			return yield(s)
 		})
-	})
+	}
+	// Judged samples are written back; otherwise the file already holds them as they
+	// are, and rewriting a million lines would be most of the pass.
+	var sum *results.Summary
+	if chain != nil {
+		sum, err = results.WriteRun(dir, *meta, feed)
+	} else {
+		sum, err = results.SummarizeRun(*meta, feed)
+	}
 	if err != nil {
 		return nil, err
 	}

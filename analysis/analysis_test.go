@@ -1,6 +1,8 @@
 package analysis_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -99,18 +101,28 @@ func TestFinish(t *testing.T) {
 	}
 }
 
-// TestFinishKeepsVerdictsWithoutJudge: without Judge the verdicts in the file stand.
+// TestFinishKeepsVerdictsWithoutJudge: without Judge the verdicts in the file stand,
+// and the file is read, not written again.
 func TestFinishKeepsVerdictsWithoutJudge(t *testing.T) {
 	dir := t.TempDir()
 	ss, _ := sweep()
 	if _, err := results.WriteRun(dir, *meta(), results.SliceSamples(ss)); err != nil {
 		t.Fatal(err)
 	}
+	path := filepath.Join(dir, results.SamplesFile)
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sum, err := analysis.Finish(dir, meta(), analysis.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Totals.Cold != 1 || sum.Totals.Unknown != 15 {
-		t.Errorf("cold %d unknown %d, want the file's 1 and 15", sum.Totals.Cold, sum.Totals.Unknown)
+	if sum.Totals.Cold != 1 || sum.Totals.Unknown != 15 || sum.Totals.Count != 16 {
+		t.Errorf("count %d cold %d unknown %d, want the file's 16, 1 and 15", sum.Totals.Count, sum.Totals.Cold, sum.Totals.Unknown)
+	}
+	after, err := os.Stat(path)
+	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Errorf("samples.ndjson was written again: %v", err)
 	}
 }

@@ -47,10 +47,7 @@ func WriteRun(dir string, meta Summary, next Samples) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	agg := NewAggregator()
-	for _, p := range meta.Phases {
-		agg.SetPhaseInfo(p.Name, p.Info())
-	}
+	agg := runAggregator(meta)
 	err = next(func(s *Sample) error {
 		agg.Add(s)
 		return w.Write(s)
@@ -64,6 +61,31 @@ func WriteRun(dir string, meta Summary, next Samples) (*Summary, error) {
 	if err := os.Rename(filepath.Join(tmp, SamplesFile), filepath.Join(dir, SamplesFile)); err != nil {
 		return nil, fmt.Errorf("replace samples: %w", err)
 	}
+	return runSummary(meta, agg)
+}
+
+// SummarizeRun is WriteRun without writing: the summary of the samples next yields,
+// when they are already on disk as they should be (a report that judges nothing
+// again). The same meta rules apply.
+func SummarizeRun(meta Summary, next Samples) (*Summary, error) {
+	agg := runAggregator(meta)
+	if err := next(func(s *Sample) error { agg.Add(s); return nil }); err != nil {
+		return nil, err
+	}
+	return runSummary(meta, agg)
+}
+
+// runAggregator is an Aggregator that knows meta's phases.
+func runAggregator(meta Summary) *Aggregator {
+	agg := NewAggregator()
+	for _, p := range meta.Phases {
+		agg.SetPhaseInfo(p.Name, p.Info())
+	}
+	return agg
+}
+
+// runSummary is meta with agg's figures, derived results cleared.
+func runSummary(meta Summary, agg *Aggregator) (*Summary, error) {
 	phases, totals, err := agg.Summary()
 	if err != nil {
 		return nil, err
