@@ -12,17 +12,29 @@ import (
 	"github.com/thaw-dev/thaw/results"
 )
 
-// headerValue returns the first of names present in the sample's kept headers.
+// headerValue returns the first of names present in the sample's kept headers. Names
+// are canonical (canonical() them once when the probe is built): kept headers are
+// stored under canonical names, and canonicalising on every lookup was a large part
+// of judging a sample.
 func headerValue(s *results.Sample, names []string) (string, string, bool) {
 	if s.Evidence == nil || len(s.Evidence.Headers) == 0 {
 		return "", "", false
 	}
 	for _, n := range names {
-		if v, ok := s.Evidence.Headers[http.CanonicalHeaderKey(n)]; ok && v != "" {
+		if v, ok := s.Evidence.Headers[n]; ok && v != "" {
 			return strings.TrimSpace(v), n, true
 		}
 	}
 	return "", "", false
+}
+
+// canonical returns names in canonical header form (a new slice).
+func canonical(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = http.CanonicalHeaderKey(n)
+	}
+	return out
 }
 
 // bodyValue returns the first of fields found in the sample's JSON body prefix, as
@@ -107,7 +119,7 @@ func scanField(body, path string) (string, bool) {
 // value looks in the headers first, then in the body fields; from names the source.
 func value(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
 	if v, n, ok := headerValue(s, headers); ok {
-		return v, "header " + http.CanonicalHeaderKey(n), true
+		return v, "header " + n, true
 	}
 	if v, n, ok := bodyValue(s, fields); ok {
 		return v, "body field " + n, true

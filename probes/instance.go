@@ -22,7 +22,7 @@ func (p *instance) evidenceHeaders() []string { return p.headers }
 
 func newInstance(o *opts) (probe, error) {
 	p := &instance{
-		headers: o.strs("header", DefaultInstanceHeaders),
+		headers: canonical(o.strs("header", DefaultInstanceHeaders)),
 		fields:  o.strs("field", DefaultInstanceFields),
 		seen:    map[string]bool{},
 	}

@@ -47,7 +47,7 @@ func (m *marker) evidenceHeaders() []string {
 
 func newMarker(o *opts) (probe, error) {
 	n := func(key string, hdr, fld []string) markerNames {
-		return markerNames{headers: o.strs(key+"_header", hdr), fields: o.strs(key+"_field", fld)}
+		return markerNames{headers: canonical(o.strs(key+"_header", hdr)), fields: o.strs(key+"_field", fld)}
 	}
 	return &marker{
 		cold:            n("cold", DefaultColdHeaders, DefaultColdFields),

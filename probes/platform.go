@@ -3,7 +3,6 @@ package probes
 import (
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/thaw-dev/thaw/results"
@@ -27,8 +26,8 @@ type platform struct {
 
 func newPlatform(o *opts) (probe, error) {
 	p := &platform{
-		logHeaders: o.strs("log_header", []string{"X-Amz-Log-Result"}),
-		durHeaders: o.strs("duration_header", []string{"X-Duration-Seconds"}),
+		logHeaders: canonical(o.strs("log_header", []string{"X-Amz-Log-Result"})),
+		durHeaders: canonical(o.strs("duration_header", []string{"X-Duration-Seconds"})),
 	}
 	wait := o.num("log_wait_ms", float64(DefaultLogWait/time.Millisecond), 0)
 	if path := o.str("log", ""); path != "" {
@@ -64,7 +63,7 @@ func (p *platform) judge(s *results.Sample) verdict {
 	if raw, n, ok := headerValue(s, p.durHeaders); ok {
 		if sec, ok := parseNum(raw); ok {
 			v.PlatformDurMS = sec * 1000
-			durNote = fmt.Sprintf("; %s = %s s (duration only, no cold signal)", http.CanonicalHeaderKey(n), raw)
+			durNote = fmt.Sprintf("; %s = %s s (duration only, no cold signal)", n, raw)
 		}
 	}
 	text, problem := p.log(s)
