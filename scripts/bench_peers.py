@@ -22,6 +22,18 @@ idle_seconds = int(os.environ.get("BENCH_IDLE_SECONDS", "60"))
 thaw_flags = shlex.split(os.environ.get("BENCH_THAW_FLAGS", "--quiet"))
 thaw = os.path.join(work, "thaw")
 runs = 0
+steady = {}  # argv[0] -> (on-CPU seconds, wall seconds) over the middle of its last run
+
+
+def cpu_ns(pid):
+    """On-CPU time of every thread of pid so far, in ns (/proc/PID/task/*/schedstat)."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total
 
 
 def server(delay):
@@ -43,13 +55,25 @@ def stop(p, stats):
 
 
 def measure(argv, stdin=None):
-    """Runs argv; returns (stdout, CPU seconds user+sys, peak RSS MB) of its process."""
+    """Runs argv; returns (stdout, CPU seconds user+sys, peak RSS MB) of its process.
+    It also records, in steady[argv[0]], the on-CPU seconds of the process over the
+    middle of the load (from 1 s in to 0.5 s before the end), which leave out start-up
+    and whatever the tool does after the load (thaw's whole-run pass and report)."""
     out = open(os.path.join(work, "stdout"), "w+")
+    t0 = time.monotonic()
     p = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else None, stdout=out,
                          stderr=subprocess.DEVNULL, text=True)
     if stdin:
         p.stdin.write(stdin)
         p.stdin.close()
+    window = None
+    if seconds >= 3:
+        time.sleep(max(t0 + 1 - time.monotonic(), 0))
+        c0, w0 = cpu_ns(p.pid), time.monotonic()
+        time.sleep(max(t0 + seconds - 0.5 - time.monotonic(), 0))
+        c1, w1 = cpu_ns(p.pid), time.monotonic()
+        window = ((c1 - c0) / 1e9, w1 - w0)
+    steady[argv[0]] = window
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
@@ -146,6 +170,10 @@ for key, title, delay, tools in workloads:
                 r_server = stop(p, stats)
             r["server50"] = r_server
             r["cpu_per_k"] = r["cpu"] * 1e6 / max(r["n"], 1)
+            tool_bin = {"thaw": thaw, "fortio": fortio, "vegeta": vegeta, "wrk": wrk}[name]
+            w = steady.get(tool_bin)
+            # steady state: CPU over the middle of the load at the tool's own rate
+            r["steady_per_k"] = w[0] * 1e6 / max(r["rate"] * w[1], 1) if w else float("nan")
             if r["errors"]:
                 print(f"WARNING: {name} {title}: {r['errors']} of {r['n']} requests failed", file=sys.stderr)
             got[name].append(r)
@@ -153,14 +181,15 @@ for key, title, delay, tools in workloads:
     for name, _ in tools:
         rows.append((title, name, med[name], med["thaw"]))
 
-hdr = ["workload", "tool", "req/s", "CPU-ms/1k req", "peak RSS MB", "p50 ms", "p99 ms",
-       "thaw CPU / tool", "thaw req/s / tool", "server p50 ms", "thaw send lag p50/p99 ms"]
+hdr = ["workload", "tool", "req/s", "CPU-ms/1k req", "steady CPU-ms/1k", "peak RSS MB", "p50 ms", "p99 ms",
+       "thaw CPU / tool", "steady thaw / tool", "thaw req/s / tool", "server p50 ms", "thaw send lag p50/p99 ms"]
 table = [hdr]
 for title, name, m, t in rows:
     lag = f"{m['lag50']:.3f} / {m['lag99']:.3f}" if "lag50" in m else ""
-    table.append([title, name, f"{m['rate']:.0f}", f"{m['cpu_per_k']:.1f}", f"{m['rss']:.1f}",
+    table.append([title, name, f"{m['rate']:.0f}", f"{m['cpu_per_k']:.1f}", f"{m['steady_per_k']:.1f}", f"{m['rss']:.1f}",
                   f"{m['p50']:.3f}", f"{m['p99']:.3f}",
                   "" if name == "thaw" else f"{t['cpu_per_k'] / m['cpu_per_k']:.2f}x",
+                  "" if name == "thaw" else f"{t['steady_per_k'] / m['steady_per_k']:.2f}x",
                   "" if name == "thaw" else f"{t['rate'] / m['rate']:.2f}x",
                   f"{m['server50']:.3f}" if title.startswith("100 rps") else "", lag])
 widths = [max(len(r[i]) for r in table) for i in range(len(hdr))]
@@ -168,21 +197,13 @@ for i, r in enumerate(table):
     print("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
     if i == 0:
         print("  ".join("-" * w for w in widths))
-print(f"CPU is user+sys of the tool's own process; thaw runs `thaw run {' '.join(thaw_flags)}` "
-      "(samples streamed to disk, default probes, whole-run pass included). "
+print(f"CPU is user+sys of the tool's own process, start to exit; thaw runs `thaw run {' '.join(thaw_flags)}` "
+      "(samples streamed to disk, default probes, whole-run pass and report included). "
+      "Steady CPU is the process's on-CPU time from 1 s into the load to 0.5 s before its end, per 1,000 "
+      "requests at the tool's own rate: the per-request cost without start-up and post-run work. "
       "Open model: thaw's req/s is its achieved send rate (target 2000).")
 
 
-
-def cpu_ns(pid):
-    """On-CPU time of every thread of pid so far, in ns (/proc/PID/task/*/schedstat)."""
-    total = 0
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
-            total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
 
 
 if idle_seconds >= 10:
