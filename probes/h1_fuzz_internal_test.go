@@ -1,0 +1,51 @@
+package probes
+
+import (
+	"bufio"
+	"bytes"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/thaw-dev/thaw/internal/redact"
+)
+
+// FuzzH1Response feeds arbitrary bytes to the lean client's response parser as the
+// server's reply: it must not panic or hang, and what it returns must be consistent.
+func FuzzH1Response(f *testing.F) {
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Thaw-Cold: true\r\n\r\nok"), false)
+	f.Add([]byte("HTTP/1.1 103 Early Hints\r\nLink: x\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=y\r\nab\r\n0\r\nT: 1\r\n\r\n"), false)
+	f.Add([]byte("HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n"), true)
+	f.Add([]byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"), false)
+	f.Add([]byte("HTTP/1.1 200\nX-Thaw-Instance:  a \n\nbody to eof"), false)
+	f.Add([]byte("HTTP/1.1 2x0 OK\r\n\r\n"), false)
+	f.Add([]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n"), false)
+	u, _ := url.Parse("http://127.0.0.1:1/")
+	f.Fuzz(func(t *testing.T, reply []byte, head bool) {
+		method := "GET"
+		if head {
+			method = "HEAD"
+		}
+		c := newH1Client(HTTPConfig{Timeout: DefaultTimeout, BodyPrefixBytes: 8, RequestIDHeader: "-"}, u, method, DefaultEvidenceHeaders, redact.New())
+		cn := &h1Conn{br: bufio.NewReaderSize(bytes.NewReader(reply), h1ReadBuffer)}
+		var r h1Resp
+		err := c.readResponse(cn, &r)
+		if len(r.prefix) > 8 {
+			t.Fatalf("prefix of %d bytes, limit 8", len(r.prefix))
+		}
+		for k := range r.headers {
+			if !slices.Contains(DefaultEvidenceHeaders, k) {
+				t.Fatalf("kept header %q is not an evidence header", k)
+			}
+		}
+		if err != nil {
+			return
+		}
+		if r.status < 100 || r.status > 999 || (r.status < 200 && r.status != 101) {
+			t.Fatalf("status %d accepted", r.status)
+		}
+		if r.firstByte.IsZero() {
+			t.Fatal("no first-byte time")
+		}
+	})
+}
