@@ -144,9 +144,6 @@ func newH1Client(cfg HTTPConfig, u *url.URL, method string, keep []string, rs *r
 	c.ipLiteral = net.ParseIP(c.host) != nil
 	if u.Scheme == "https" {
 		c.tls = &tls.Config{ServerName: c.host, NextProtos: []string{"http/1.1"}, InsecureSkipVerify: cfg.InsecureSkipVerify} //nolint:gosec // opt-in for self-signed test targets
-		if c.ipLiteral {
-			c.tls.ServerName = "" // an IP is verified against the certificate's IP SANs
-		}
 	}
 	c.head = c.requestHead(cfg, u, method)
 	return c
