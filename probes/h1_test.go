@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -392,5 +393,45 @@ func TestLeanHonoursContext(t *testing.T) {
 		if s.Error != results.ErrTimeout || s.LatencyMS < 90 || s.LatencyMS > 2500 {
 			t.Errorf("%s, ctx deadline: error %q (%s) after %.1f ms, want timeout after ≈100 ms", client, s.Error, s.ErrorDetail, s.LatencyMS)
 		}
+	}
+}
+
+// TestLeanSharedByWorkers: one invoker shared by concurrent workers never opens more
+// connections than there are workers, and every call succeeds (run with -race).
+func TestLeanSharedByWorkers(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, r.Header.Get("X-Request-Id"))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	inv := newTestHTTPInvoker(t, probes.HTTPConfig{URL: srv.URL, Client: probes.ClientLean})
+	const workers, each = 8, 40
+	var wg sync.WaitGroup
+	errs := make(chan string, workers*each)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if s := invokeHTTP(inv, id); s.Error != "" || s.Evidence == nil || s.Evidence.Body != id {
+					errs <- fmt.Sprintf("%s: error %q (%s) evidence %+v", id, s.Error, s.ErrorDetail, s.Evidence)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if n := conns.Load(); n < 1 || n > workers {
+		t.Errorf("%d connections for %d workers", n, workers)
 	}
 }

@@ -3,11 +3,16 @@ package probes
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/thaw-dev/thaw/internal/redact"
+	"github.com/thaw-dev/thaw/results"
 )
 
 // FuzzH1Response feeds arbitrary bytes to the lean client's response parser as the
@@ -48,4 +53,40 @@ func FuzzH1Response(f *testing.F) {
 			t.Fatal("no first-byte time")
 		}
 	})
+}
+
+// TestH1PoolLimits: a connection idle longer than idleConnTimeout is closed, not
+// reused; after Close no connection is kept.
+func TestH1PoolLimits(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	defer srv.Close()
+	h, err := NewHTTPInvoker(HTTPConfig{URL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invoke := func() *results.Sample {
+		s := &results.Sample{RequestID: "r"}
+		h.Invoke(context.Background(), s)
+		if s.Error != "" {
+			t.Fatalf("%s %s", s.Error, s.ErrorDetail)
+		}
+		return s
+	}
+	invoke()
+	if s := invoke(); !s.ConnReused {
+		t.Fatal("second call on a new connection")
+	}
+	h.lean.mu.Lock()
+	h.lean.idle[0].idleAt = time.Now().Add(-idleConnTimeout - time.Second)
+	h.lean.mu.Unlock()
+	if s := invoke(); s.ConnReused || s.ConnectMS <= 0 {
+		t.Fatalf("a connection idle past %v was reused", idleConnTimeout)
+	}
+	h.Close()
+	invoke()
+	h.lean.mu.Lock()
+	defer h.lean.mu.Unlock()
+	if len(h.lean.idle) != 0 {
+		t.Fatalf("%d idle connections kept after Close", len(h.lean.idle))
+	}
 }
