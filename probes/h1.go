@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"net"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -160,11 +162,16 @@ func (c *h1Client) requestHead(cfg HTTPConfig, u *url.URL, method string) []byte
 	idName := http.CanonicalHeaderKey(cfg.RequestIDHeader)
 	for k, v := range cfg.Headers {
 		ck := http.CanonicalHeaderKey(k)
+		v = strings.Trim(v, " \t\r\n") // as net/http writes it
 		switch {
 		case ck == "Host":
-			host = v
+			if v != "" {
+				host = v
+			}
 		case ck == "User-Agent":
-			ua = v
+			if v != "" {
+				ua = v
+			}
 		case ck == "Content-Length", ck == "Transfer-Encoding", ck == "Trailer":
 			// net/http writes these itself
 		case cfg.RequestIDHeader != "-" && ck == idName:
@@ -174,6 +181,12 @@ func (c *h1Client) requestHead(cfg HTTPConfig, u *url.URL, method string) []byte
 			hdr[ck] = v
 		}
 	}
+	if _, ok := hdr["Authorization"]; !ok && u.User != nil {
+		// what net/http's Client adds for credentials in the URL
+		pw, _ := u.User.Password()
+		names = append(names, "Authorization")
+		hdr["Authorization"] = "Basic " + base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+pw))
+	}
 	slices.Sort(names)
 	b := make([]byte, 0, 256)
 	b = append(b, method...)
@@ -181,10 +194,8 @@ func (c *h1Client) requestHead(cfg HTTPConfig, u *url.URL, method string) []byte
 	b = append(b, u.RequestURI()...)
 	b = append(b, " HTTP/1.1\r\nHost: "...)
 	b = append(b, host...)
-	if ua != "" {
-		b = append(b, "\r\nUser-Agent: "...)
-		b = append(b, ua...)
-	}
+	b = append(b, "\r\nUser-Agent: "...)
+	b = append(b, ua...)
 	b = append(b, "\r\n"...)
 	if len(cfg.Body) > 0 || method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
 		b = append(b, "Content-Length: "...)

@@ -101,6 +101,7 @@ func TestLeanAndStdFillSamplesAlike(t *testing.T) {
 		reused   []bool             // per request
 		wantSeen func(i int) string // what the server saw of request i ("" skips)
 		latency  [2]float64         // bounds of latency_ms when set
+		userinfo string             // user:password@ in the URL
 	}{
 		{name: "keep-alive reuse", n: 3, serve: hello, reused: []bool{false, true, true},
 			want: sampleView{Status: 200, TTFB: true, Headers: map[string]string{"X-Thaw-Cold": "true", "X-Thaw-Instance": "i-1"}, Body: "hello"},
@@ -195,6 +196,15 @@ func TestLeanAndStdFillSamplesAlike(t *testing.T) {
 				_, _ = io.WriteString(w, "auth="+r.Header.Get("Authorization"))
 			},
 			want: sampleView{Status: 200, TTFB: true, Headers: map[string]string{"X-Echo": "[redacted]"}, Body: "auth=[redacted]"}},
+		{name: "credentials in the URL, blank headers", n: 1, reused: []bool{false}, userinfo: "user:pw-2718281828@",
+			cfg: probes.HTTPConfig{Headers: map[string]string{"User-Agent": "", "X-Custom": "  c2 ", "Host": ""}, KeepHeaders: []string{"X-Echo"}},
+			serve: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+				u, p, _ := r.BasicAuth()
+				_, _ = io.WriteString(w, u+":"+p)
+			},
+			want:     sampleView{Status: 200, TTFB: true, Headers: map[string]string{"X-Echo": "Basic [redacted]"}, Body: "user:[redacted]"},
+			wantSeen: func(int) string { return `GET /fn?q=1 host=HOST id="r0" ua="thaw" custom="c2" len=0 body=""` }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -207,7 +217,7 @@ func TestLeanAndStdFillSamplesAlike(t *testing.T) {
 					tc.serve(w, r)
 				}))
 				cfg := tc.cfg
-				cfg.URL, cfg.Client = srv.URL+"/fn?q=1", client
+				cfg.URL, cfg.Client = strings.Replace(srv.URL, "//", "//"+tc.userinfo, 1)+"/fn?q=1", client
 				inv := newTestHTTPInvoker(t, cfg)
 				if inv.Client() != client {
 					t.Fatalf("client %s, want %s", inv.Client(), client)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -139,7 +140,7 @@ func NewHTTPInvoker(cfg HTTPConfig) (*HTTPInvoker, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 		keep:   keep,
-		redact: redact.New(secretValues(cfg)...),
+		redact: redact.New(append(secretValues(cfg), urlSecrets(u)...)...),
 	}
 	if lean {
 		h.lean = newH1Client(cfg, u, method, keep, h.redact)
@@ -189,6 +190,17 @@ func secretValues(cfg HTTPConfig) []string {
 		}
 	}
 	return out
+}
+
+// urlSecrets are the password of credentials in the URL and the Basic credential
+// made of them, which a target may echo.
+func urlSecrets(u *url.URL) []string {
+	pw, ok := u.User.Password()
+	if !ok {
+		return nil
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + pw))
+	return []string{pw, basic}
 }
 
 // Close releases idle connections.
