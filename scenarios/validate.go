@@ -126,6 +126,7 @@ func (v *validator) lambdaTarget(t Target) {
 	v.check(t.Body == "", "target.body", "is not used by kind lambda (use payload)")
 	v.check(len(t.Headers) == 0, "target.headers", "are not used by kind lambda")
 	v.check(t.Auth == nil, "target.auth", "is not used by kind lambda (the SDK signs its calls)")
+	v.check(t.Client == "", "target.client", "is not used by kind lambda")
 }
 
 func httpURL(s string) bool {

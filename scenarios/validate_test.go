@@ -49,6 +49,8 @@ func TestValidate(t *testing.T) {
 			[]string{"target.client: must be auto, lean or std|fast"}},
 		{"lean cannot sign", "version: 1\nname: v\ntarget: {url: 'https://x/', client: lean, auth: {sigv4: {service: lambda, region: r}}}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n",
 			[]string{"target.client: lean cannot sign|lean"}},
+		{"lambda has no client", "version: 1\nname: v\ntarget: {kind: lambda, function: f, client: std}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n",
+			[]string{"target.client: is not used by kind lambda|std"}},
 		{"clients", "version: 1\nname: v\ntarget: {url: 'https://x/', client: std}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n", nil},
 		{"unknown kind", "version: 1\nname: v\ntarget: {kind: grpc, url: 'http://x/'}\nphases: [{name: a, rate: {rps: 1, duration: 1s}}]\n",
 			[]string{"target.kind: must be http or lambda|grpc"}},
