@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/redact"
@@ -39,6 +40,13 @@ const maxHeaderBytes = 64 << 10
 // idleConnTimeout is how long a pooled connection may wait before it is closed
 // instead of reused (net/http's IdleConnTimeout here).
 const idleConnTimeout = 90 * time.Second
+
+// checkIdleAfter: a pooled connection idle this long is checked before use (a
+// non-blocking peek) so that one the server closed meanwhile is not written to. A
+// request sent on it would fail and be sent again on a new connection, and that
+// wasted round trip would count in its time to first byte, as if the server were
+// slower after an idle gap. net/http learns of the close from its reader goroutine.
+const checkIdleAfter = time.Second
 
 // longAgo is a deadline in the past: setting it makes a blocked read or write return.
 var longAgo = time.Unix(1, 0)
@@ -69,12 +77,15 @@ type h1Client struct {
 	mu     sync.Mutex
 	idle   []*h1Conn
 	closed bool
+
+	retries atomic.Int64 // requests sent again after a reused connection failed
 }
 
 // h1Conn is one connection with its reader and reused buffers. One call owns it at a
 // time.
 type h1Conn struct {
 	nc     net.Conn
+	tcp    net.Conn // the TCP connection under nc
 	br     *bufio.Reader
 	wbuf   []byte // the request being written
 	line   []byte // a header line longer than br's buffer
@@ -233,6 +244,7 @@ func (c *h1Client) invoke(ctx context.Context, s *results.Sample) {
 		if err != nil && t.reused && r.firstByte.IsZero() && retryable(err) && ctx.Err() == nil {
 			// The server closed an idle keep-alive connection before this request
 			// reached it: send it once more on a new connection, as net/http does.
+			c.retries.Add(1)
 			r, t = h1Resp{}, h1Times{}
 			if cn, err = c.dial(ctx, deadline, &t); err == nil {
 				err = c.call(ctx, cn, s.RequestID, deadline, &r)
@@ -336,12 +348,18 @@ func (c *h1Client) conn(ctx context.Context, now, deadline time.Time, t *h1Times
 			cn := c.idle[n-1]
 			c.idle[n-1] = nil
 			c.idle = c.idle[:n-1]
-			if now.Sub(cn.idleAt) <= idleConnTimeout {
-				c.mu.Unlock()
+			idle := now.Sub(cn.idleAt)
+			if idle > idleConnTimeout {
+				_ = cn.nc.Close()
+				continue
+			}
+			c.mu.Unlock()
+			if idle < checkIdleAfter || idleConnAlive(cn.tcp) {
 				t.reused = true
 				return cn, nil
 			}
 			_ = cn.nc.Close()
+			c.mu.Lock()
 		}
 		c.mu.Unlock()
 	}

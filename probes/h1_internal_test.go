@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,5 +89,53 @@ func TestH1PoolLimits(t *testing.T) {
 	defer h.lean.mu.Unlock()
 	if len(h.lean.idle) != 0 {
 		t.Fatalf("%d idle connections kept after Close", len(h.lean.idle))
+	}
+}
+
+// TestH1ServerClosedIdle: a connection the server closed after its answer is found
+// by the peek when it idled past checkIdleAfter (nothing is sent on it), and by one
+// retry on a new connection otherwise; the server sees every request once.
+func TestH1ServerClosedIdle(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		_ = buf.Flush()
+		_ = conn.Close()
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name        string
+		idle        time.Duration
+		wantRetries int64
+	}{{"just used", 0, 1}, {"idled", 2 * checkIdleAfter, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := NewHTTPInvoker(HTTPConfig{URL: srv.URL})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			hits.Store(0)
+			for i := range 2 {
+				s := &results.Sample{RequestID: "r"}
+				h.Invoke(context.Background(), s)
+				if s.Error != "" || s.ConnReused || s.ConnectMS <= 0 {
+					t.Fatalf("call %d: error %q (%s) reused %v connect %.3f", i, s.Error, s.ErrorDetail, s.ConnReused, s.ConnectMS)
+				}
+				if i == 0 && tc.idle > 0 {
+					time.Sleep(20 * time.Millisecond) // the server's FIN arrives
+					h.lean.mu.Lock()
+					h.lean.idle[0].idleAt = time.Now().Add(-tc.idle)
+					h.lean.mu.Unlock()
+				}
+			}
+			if got := h.lean.retries.Load(); got != tc.wantRetries || hits.Load() != 2 {
+				t.Fatalf("%d retries, %d requests served; want %d retries, 2 served", got, hits.Load(), tc.wantRetries)
+			}
+		})
 	}
 }

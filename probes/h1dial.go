@@ -54,6 +54,7 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, t *h1Times) (*h
 		}
 		return nil, err
 	}
+	tcp := nc
 	if c.tls != nil {
 		if err := nc.SetDeadline(deadline); err != nil {
 			_ = nc.Close()
@@ -69,7 +70,7 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, t *h1Times) (*h
 		}
 		nc = tc
 	}
-	return &h1Conn{nc: nc, br: bufio.NewReaderSize(nc, h1ReadBuffer)}, nil
+	return &h1Conn{nc: nc, tcp: tcp, br: bufio.NewReaderSize(nc, h1ReadBuffer)}, nil
 }
 
 // proxyFor reports whether the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY, read
