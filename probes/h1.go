@@ -35,6 +35,10 @@ const maxHeaderBytes = 64 << 10
 // instead of reused (net/http's IdleConnTimeout here).
 const idleConnTimeout = 90 * time.Second
 
+// maxIdleConns is how many idle connections the lean client keeps (net/http's
+// MaxIdleConnsPerHost here).
+const maxIdleConns = 4096
+
 // checkIdleAfter: a pooled connection idle this long is checked before use (a
 // non-blocking peek) so that one the server closed meanwhile is not written to. A
 // request sent on it would fail and be sent again on a new connection, and that
@@ -195,7 +199,7 @@ func (c *h1Client) put(cn *h1Conn, r *h1Resp, now time.Time) {
 	}
 	cn.idleAt = now
 	c.mu.Lock()
-	if c.closed {
+	if c.closed || len(c.idle) >= maxIdleConns {
 		c.mu.Unlock()
 		_ = cn.nc.Close()
 		return
