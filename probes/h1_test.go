@@ -134,6 +134,14 @@ func TestLeanAndStdFillSamplesAlike(t *testing.T) {
 				_, _ = io.WriteString(w, big)
 			},
 			want: sampleView{Status: 200, TTFB: true, Body: big[:3]}},
+		{name: "many small chunks", n: 2, cfg: probes.HTTPConfig{BodyPrefixBytes: 4}, reused: []bool{false, true},
+			serve: func(w http.ResponseWriter, _ *http.Request) {
+				for range 20000 { // more chunk-size lines than a header's worth of bytes
+					_, _ = io.WriteString(w, "x")
+					w.(http.Flusher).Flush()
+				}
+			},
+			want: sampleView{Status: 200, TTFB: true, Body: "xxxx"}},
 		{name: "no body kept", n: 1, cfg: probes.HTTPConfig{BodyPrefixBytes: -1}, reused: []bool{false},
 			serve: func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, big) },
 			want:  sampleView{Status: 200, TTFB: true}},

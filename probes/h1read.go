@@ -29,6 +29,9 @@ var (
 	errTransferCoding = errors.New("unsupported transfer-encoding")
 )
 
+// maxChunkLine bounds one chunk-size line (with its extensions) of a chunked body.
+const maxChunkLine = 4096
+
 // max1xx is how many informational answers may precede the final one (net/http's 5).
 const max1xx = 5
 
@@ -225,8 +228,8 @@ func (c *h1Client) readToEOF(cn *h1Conn, r *h1Resp) error {
 
 // readChunked reads a chunked body and its trailers.
 func (c *h1Client) readChunked(cn *h1Conn, r *h1Resp) error {
-	left := maxHeaderBytes // bounds the chunk-size lines and the trailers together
 	for {
+		left := maxChunkLine // each chunk-size line on its own: a body may have many
 		line, err := readLine(cn, &left)
 		if err != nil {
 			return bodyErr(err)
@@ -241,6 +244,7 @@ func (c *h1Client) readChunked(cn *h1Conn, r *h1Resp) error {
 		if err := c.consume(cn, r, size); err != nil {
 			return err
 		}
+		left = maxChunkLine
 		if line, err = readLine(cn, &left); err != nil {
 			return bodyErr(err)
 		}
@@ -248,6 +252,7 @@ func (c *h1Client) readChunked(cn *h1Conn, r *h1Resp) error {
 			return errChunked
 		}
 	}
+	left := maxHeaderBytes
 	for { // trailers, up to the empty line
 		line, err := readLine(cn, &left)
 		if err != nil {
