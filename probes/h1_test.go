@@ -142,6 +142,12 @@ func TestLeanAndStdFillSamplesAlike(t *testing.T) {
 				}
 			},
 			want: sampleView{Status: 200, TTFB: true, Body: "xxxx"}},
+		{name: "first value of a kept header wins", n: 1, reused: []bool{false},
+			serve: func(w http.ResponseWriter, _ *http.Request) {
+				w.Header()["X-Thaw-Cold"] = []string{"", "true"}
+				w.Header()["X-Thaw-Instance"] = []string{"a", "b"}
+			},
+			want: sampleView{Status: 200, TTFB: true, Headers: map[string]string{"X-Thaw-Instance": "a"}}},
 		{name: "no body kept", n: 1, cfg: probes.HTTPConfig{BodyPrefixBytes: -1}, reused: []bool{false},
 			serve: func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, big) },
 			want:  sampleView{Status: 200, TTFB: true}},

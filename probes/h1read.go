@@ -15,6 +15,7 @@ type h1Resp struct {
 	close     bool      // the connection must not be reused
 	firstByte time.Time // when the first byte of the answer arrived
 	headers   map[string]string
+	seen      uint64 // the first 64 evidence headers met so far, by index in keep
 	prefix    []byte // aliases the connection's buffer until the next call
 }
 
@@ -64,7 +65,7 @@ func (c *h1Client) readResponse(cn *h1Conn, r *h1Resp) error {
 	r.firstByte = time.Now()
 	var h h1Head
 	for n := 0; ; n++ {
-		r.headers = nil
+		r.headers, r.seen = nil, 0
 		if err := c.readHead(cn, r, &h); err != nil {
 			return err
 		}
@@ -167,12 +168,21 @@ func (h *h1Head) note(name, value []byte) error {
 
 // keepHeader stores name's value in r when it is an evidence header not yet seen.
 func (c *h1Client) keepHeader(r *h1Resp, name, value []byte) {
-	for _, k := range c.keep {
+	for i, k := range c.keep {
 		if len(k) != len(name) || !equalFold(name, k) {
 			continue
 		}
-		if _, seen := r.headers[k]; seen || len(value) == 0 {
-			return // the first value wins, as with http.Header.Get
+		// The first value wins, even an empty one, as with http.Header.Get.
+		if i < 64 {
+			if r.seen&(1<<i) != 0 {
+				return
+			}
+			r.seen |= 1 << i
+		} else if _, seen := r.headers[k]; seen {
+			return
+		}
+		if len(value) == 0 {
+			return
 		}
 		if r.headers == nil {
 			r.headers = make(map[string]string, 4)
