@@ -71,6 +71,19 @@ func hijackAndClose(w http.ResponseWriter, _ *http.Request) {
 	_ = conn.Close()
 }
 
+// rawReply answers with reply as it is, then closes the connection.
+func rawReply(reply string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		_, _ = buf.WriteString(reply)
+		_ = buf.Flush()
+		_ = conn.Close()
+	}
+}
+
 func resetConn(w http.ResponseWriter, _ *http.Request) {
 	conn, _, err := w.(http.Hijacker).Hijack()
 	if err == nil {
@@ -148,6 +161,9 @@ func TestLeanAndStdFillSamplesAlike(t *testing.T) {
 				w.Header()["X-Thaw-Instance"] = []string{"a", "b"}
 			},
 			want: sampleView{Status: 200, TTFB: true, Headers: map[string]string{"X-Thaw-Instance": "a"}}},
+		{name: "folded header line", n: 1, reused: []bool{false},
+			serve: rawReply("HTTP/1.1 200 OK\r\nX-Thaw-Instance: a\r\n  b \r\nX-Thaw-Cold: true\r\nContent-Length: 0\r\n\r\n"),
+			want:  sampleView{Status: 200, TTFB: true, Headers: map[string]string{"X-Thaw-Instance": "a b", "X-Thaw-Cold": "true"}}},
 		{name: "no body kept", n: 1, cfg: probes.HTTPConfig{BodyPrefixBytes: -1}, reused: []bool{false},
 			serve: func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, big) },
 			want:  sampleView{Status: 200, TTFB: true}},

@@ -118,6 +118,7 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 		return err
 	}
 	final := h.status >= 200 || h.status == 101
+	kept := "" // the evidence header on the previous line, if it was kept
 	for {
 		line, err := readLine(cn, &left)
 		if err != nil {
@@ -127,7 +128,11 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 			return nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			continue // obsolete line folding: the continuation is dropped
+			// obsolete line folding: joined with a space, as net/http does
+			if kept != "" {
+				r.headers[kept] = c.redact.String(r.headers[kept] + " " + string(trimBlank(line)))
+			}
+			continue
 		}
 		name, value, err := splitHeader(line)
 		if err != nil {
@@ -136,8 +141,8 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 		if err := h.note(name, value); err != nil {
 			return err
 		}
-		if final {
-			c.keepHeader(r, name, value)
+		if kept = ""; final {
+			kept = c.keepHeader(r, name, value)
 		}
 	}
 }
@@ -166,8 +171,9 @@ func (h *h1Head) note(name, value []byte) error {
 	return nil
 }
 
-// keepHeader stores name's value in r when it is an evidence header not yet seen.
-func (c *h1Client) keepHeader(r *h1Resp, name, value []byte) {
+// keepHeader stores name's value in r when it is an evidence header not yet seen,
+// and returns its canonical name then ("" otherwise).
+func (c *h1Client) keepHeader(r *h1Resp, name, value []byte) string {
 	for i, k := range c.keep {
 		if len(k) != len(name) || !equalFold(name, k) {
 			continue
@@ -175,21 +181,22 @@ func (c *h1Client) keepHeader(r *h1Resp, name, value []byte) {
 		// The first value wins, even an empty one, as with http.Header.Get.
 		if i < 64 {
 			if r.seen&(1<<i) != 0 {
-				return
+				return ""
 			}
 			r.seen |= 1 << i
 		} else if _, seen := r.headers[k]; seen {
-			return
+			return ""
 		}
 		if len(value) == 0 {
-			return
+			return ""
 		}
 		if r.headers == nil {
 			r.headers = make(map[string]string, 4)
 		}
 		r.headers[k] = c.redact.String(string(value))
-		return
+		return k
 	}
+	return ""
 }
 
 // consume reads n body bytes: the first into the prefix, the rest dropped.
