@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -137,5 +138,25 @@ func TestH1ServerClosedIdle(t *testing.T) {
 				t.Fatalf("%d retries, %d requests served; want %d retries, 2 served", got, hits.Load(), tc.wantRetries)
 			}
 		})
+	}
+}
+
+// TestH1FoldedHeaderIsCheap: a reply of 64 KB of folded lines under an evidence
+// header costs little (each join copies the value, so the value is bounded).
+func TestH1FoldedHeaderIsCheap(t *testing.T) {
+	u, _ := url.Parse("http://127.0.0.1:1/")
+	c := newH1Client(HTTPConfig{Timeout: DefaultTimeout, RequestIDHeader: "-"}, u, "GET", DefaultEvidenceHeaders, redact.New("secret-1"))
+	reply := "HTTP/1.1 200 OK\r\nX-Thaw-Instance: a\r\n" + strings.Repeat(" b\r\n", (maxHeaderBytes-100)/4) + "Content-Length: 0\r\n\r\n"
+	start := time.Now()
+	var r h1Resp
+	err := c.readResponse(&h1Conn{br: bufio.NewReaderSize(strings.NewReader(reply), h1ReadBuffer)}, &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := r.headers["X-Thaw-Instance"]; len(v) > maxFoldedValue || !strings.HasPrefix(v, "a b b") {
+		t.Fatalf("value of %d bytes: %.20q…", len(v), v)
+	}
+	if d := time.Since(start); d > 2*time.Second { // about a millisecond when bounded
+		t.Fatalf("parsing took %v", d)
 	}
 }

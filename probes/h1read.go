@@ -33,6 +33,9 @@ var (
 // maxChunkLine bounds one chunk-size line (with its extensions) of a chunked body.
 const maxChunkLine = 4096
 
+// maxFoldedValue bounds an evidence header value joined from folded lines.
+const maxFoldedValue = 4096
+
 // max1xx is how many informational answers may precede the final one (net/http's 5).
 const max1xx = 5
 
@@ -128,9 +131,10 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 			return nil
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			// obsolete line folding: joined with a space, as net/http does
-			if kept != "" {
-				r.headers[kept] = c.redact.String(r.headers[kept] + " " + string(trimBlank(line)))
+			// obsolete line folding: joined with a space, as net/http does, up to
+			// maxFoldedValue (each join copies the value)
+			if v := r.headers[kept]; kept != "" && len(v)+len(line) <= maxFoldedValue {
+				r.headers[kept] = c.redact.String(v + " " + string(trimBlank(line)))
 			}
 			continue
 		}
