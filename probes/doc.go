@@ -1,5 +1,6 @@
 // Package probes talks to a function and judges every answer: Invokers send the
-// requests (HTTPInvoker with httptrace, optionally signed by a Signer such as SigV4;
+// requests (HTTPInvoker, with thaw's own lean HTTP/1.1 client for plain http:// or
+// net/http with httptrace, optionally signed by a Signer such as SigV4;
 // LambdaInvoker through the AWS Lambda Invoke API) and a Chain of classifiers decides
 // whether each invocation hit a cold or a warm instance, with the evidence kept on the
 // sample so that `thaw report --reclassify` can judge an old run again (Reclassify).

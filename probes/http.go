@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net"
@@ -62,19 +63,25 @@ type HTTPConfig struct {
 	// Sign, when set, signs every request after its headers are set (SigV4.Sign).
 	Sign Signer
 
+	// Client picks the HTTP client: ClientAuto (""), ClientLean or ClientStd.
+	Client string
+
 	// Secrets are values scrubbed from the evidence and error details as they are
 	// captured (a target may echo request headers). The values of credential headers
 	// in Headers (Authorization, Cookie, X-Api-Key, …) are always added.
 	Secrets []string
 }
 
-// HTTPInvoker sends invocations over HTTP and measures each step with
-// net/http/httptrace. It is safe for concurrent use.
+// HTTPInvoker sends invocations over HTTP and measures each step: with thaw's own
+// HTTP/1.1 client (ClientLean: set-up and first-byte times taken directly) or with
+// net/http and httptrace (ClientStd: HTTP/2, proxies, signing). Both fill a Sample
+// the same way. It is safe for concurrent use.
 type HTTPInvoker struct {
 	cfg       HTTPConfig
 	method    string
 	client    *http.Client
 	transport *http.Transport
+	lean      *h1Client // nil: net/http sends
 	keep      []string
 	redact    *redact.Set
 }
@@ -98,24 +105,32 @@ func NewHTTPInvoker(cfg HTTPConfig) (*HTTPInvoker, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
+	if err := checkRequestParts(method, cfg.Headers); err != nil {
+		return nil, err
+	}
+	lean, err := useLean(cfg, u)
+	if err != nil {
+		return nil, err
+	}
 	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          0, // no global limit
-		MaxIdleConnsPerHost:   4096,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   cfg.Timeout,
-		ExpectContinueTimeout: time.Second,
-		DisableKeepAlives:     cfg.Fresh,
-		DisableCompression:    true,                                                    // measure what the function sends, not gzip
-		TLSClientConfig:       &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify}, //nolint:gosec // opt-in for self-signed test targets
+		Proxy:                  http.ProxyFromEnvironment,
+		DialContext:            (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           0, // no global limit
+		MaxIdleConnsPerHost:    4096,
+		MaxResponseHeaderBytes: maxHeaderBytes,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    cfg.Timeout,
+		ExpectContinueTimeout:  time.Second,
+		DisableKeepAlives:      cfg.Fresh,
+		DisableCompression:     true,                                                    // measure what the function sends, not gzip
+		TLSClientConfig:        &tls.Config{InsecureSkipVerify: cfg.InsecureSkipVerify}, //nolint:gosec // opt-in for self-signed test targets
 	}
 	keep := append(append([]string{}, DefaultEvidenceHeaders...), cfg.KeepHeaders...)
 	for i, h := range keep {
 		keep[i] = http.CanonicalHeaderKey(h)
 	}
-	return &HTTPInvoker{
+	h := &HTTPInvoker{
 		cfg:       cfg,
 		method:    method,
 		transport: tr,
@@ -125,8 +140,45 @@ func NewHTTPInvoker(cfg HTTPConfig) (*HTTPInvoker, error) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 		keep:   keep,
-		redact: redact.New(secretValues(cfg)...),
-	}, nil
+		redact: redact.New(append(secretValues(cfg), urlSecrets(u)...)...),
+	}
+	if lean {
+		h.lean = newH1Client(cfg, u, method, keep, h.redact)
+	}
+	return h, nil
+}
+
+// Client names the client that sends the requests: ClientLean or ClientStd.
+func (h *HTTPInvoker) Client() string {
+	if h.lean != nil {
+		return ClientLean
+	}
+	return ClientStd
+}
+
+// checkRequestParts rejects a method or header that cannot be sent as it is.
+func checkRequestParts(method string, headers map[string]string) error {
+	if !isToken(method) {
+		return fmt.Errorf("method %q is not a valid HTTP method", method)
+	}
+	for k, v := range headers {
+		if k == "" || !isToken(k) {
+			return fmt.Errorf("header %q: not a valid header name", k)
+		}
+		if !validHeaderValue(v) {
+			return fmt.Errorf("header %s: the value holds a line break or another control character", k)
+		}
+	}
+	return nil
+}
+
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isTokenByte(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // secretValues are cfg.Secrets and the values of cfg's credential headers.
@@ -140,13 +192,33 @@ func secretValues(cfg HTTPConfig) []string {
 	return out
 }
 
+// urlSecrets are the password of credentials in the URL and the Basic credential
+// made of them, which a target may echo.
+func urlSecrets(u *url.URL) []string {
+	pw, ok := u.User.Password()
+	if !ok {
+		return nil
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + pw))
+	return []string{pw, basic}
+}
+
 // Close releases idle connections.
-func (h *HTTPInvoker) Close() { h.transport.CloseIdleConnections() }
+func (h *HTTPInvoker) Close() {
+	h.transport.CloseIdleConnections()
+	if h.lean != nil {
+		h.lean.close()
+	}
+}
 
 // Invoke sends one request and fills s: Start, LatencyMS, TTFBMS, DNSMS, ConnectMS,
 // TLSMS, ConnReused, Status, Error (kind), ErrorDetail and Evidence. It never fails:
 // a failed request is recorded in s.
 func (h *HTTPInvoker) Invoke(ctx context.Context, s *results.Sample) {
+	if h.lean != nil {
+		h.lean.invoke(ctx, s)
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, h.cfg.Timeout)
 	defer cancel()
 	var tr traceTimes

@@ -107,15 +107,6 @@ func TestHTTPInvokerErrorKinds(t *testing.T) {
 	status := func(code int) http.HandlerFunc {
 		return func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(code) }
 	}
-	reset := func(w http.ResponseWriter, _ *http.Request) {
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err == nil {
-			if tc, ok := conn.(*net.TCPConn); ok {
-				_ = tc.SetLinger(0) // RST instead of FIN
-			}
-			_ = conn.Close()
-		}
-	}
 	slow := func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(2 * time.Second):
@@ -133,7 +124,7 @@ func TestHTTPInvokerErrorKinds(t *testing.T) {
 		{"throttled", status(429), results.ErrThrottled, 429},
 		{"client error", status(404), results.ErrStatus4xx, 404},
 		{"server error", status(502), results.ErrStatus5xx, 502},
-		{"reset", reset, results.ErrReset, 0},
+		{"reset", resetConn, results.ErrReset, 0},
 		{"timeout", slow, results.ErrTimeout, 0},
 	}
 	for _, tc := range tests {

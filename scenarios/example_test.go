@@ -59,6 +59,6 @@ func ExampleParseBytes_problems() {
 	}
 	// Output:
 	// demo.yaml:4:8: target.url: environment variable TARGET_URL is not set
-	// demo.yaml:5:3: target.timout: unknown field (known: auth, body, body_prefix_bytes, connection, endpoint, function, headers, insecure_skip_verify, keep_headers, kind, log_tail, method, payload, qualifier, region, request_id_header, retry, secret_fields, secret_headers, timeout, url)
+	// demo.yaml:5:3: target.timout: unknown field (known: auth, body, body_prefix_bytes, client, connection, endpoint, function, headers, insecure_skip_verify, keep_headers, kind, log_tail, method, payload, qualifier, region, request_id_header, retry, secret_fields, secret_headers, timeout, url)
 	// demo.yaml:7:40: phases[0].rate.duration: want a duration like 30s or 1m30s, got "5x"
 }

@@ -56,18 +56,22 @@ type Retry struct {
 
 // Target is what every invocation is sent to.
 type Target struct {
-	Kind            string            `yaml:"kind,omitempty" json:"kind,omitempty"`     // http (default) or lambda
-	URL             string            `yaml:"url,omitempty" json:"url,omitempty"`       // kind http
-	Method          string            `yaml:"method,omitempty" json:"method,omitempty"` // default GET
-	Headers         map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
-	Body            string            `yaml:"body,omitempty" json:"body,omitempty"`
-	Timeout         Duration          `yaml:"timeout,omitempty" json:"timeout,omitempty"`                     // default 30s
-	Connection      string            `yaml:"connection,omitempty" json:"connection,omitempty"`               // reuse (default) or fresh
-	RequestIDHeader string            `yaml:"request_id_header,omitempty" json:"request_id_header,omitempty"` // default X-Request-Id
-	KeepHeaders     []string          `yaml:"keep_headers,omitempty" json:"keep_headers,omitempty"`           // response headers kept as evidence, besides the defaults
-	BodyPrefixBytes int               `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512; -1 keeps none
-	Insecure        bool              `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
-	Auth            *Auth             `yaml:"auth,omitempty" json:"auth,omitempty"` // kind http: request signing
+	Kind       string            `yaml:"kind,omitempty" json:"kind,omitempty"`     // http (default) or lambda
+	URL        string            `yaml:"url,omitempty" json:"url,omitempty"`       // kind http
+	Method     string            `yaml:"method,omitempty" json:"method,omitempty"` // default GET
+	Headers    map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	Body       string            `yaml:"body,omitempty" json:"body,omitempty"`
+	Timeout    Duration          `yaml:"timeout,omitempty" json:"timeout,omitempty"`       // default 30s
+	Connection string            `yaml:"connection,omitempty" json:"connection,omitempty"` // reuse (default) or fresh
+	// Client picks the HTTP client: auto (default: thaw's lean HTTP/1.1 client for
+	// http:// with no proxy and no auth, net/http otherwise), lean (HTTP/1.1 also
+	// over https://) or std (net/http, which negotiates HTTP/2).
+	Client          string   `yaml:"client,omitempty" json:"client,omitempty"`
+	RequestIDHeader string   `yaml:"request_id_header,omitempty" json:"request_id_header,omitempty"` // default X-Request-Id
+	KeepHeaders     []string `yaml:"keep_headers,omitempty" json:"keep_headers,omitempty"`           // response headers kept as evidence, besides the defaults
+	BodyPrefixBytes int      `yaml:"body_prefix_bytes,omitempty" json:"body_prefix_bytes,omitempty"` // default 512; -1 keeps none
+	Insecure        bool     `yaml:"insecure_skip_verify,omitempty" json:"insecure_skip_verify,omitempty"`
+	Auth            *Auth    `yaml:"auth,omitempty" json:"auth,omitempty"` // kind http: request signing
 	// SecretHeaders are request headers whose values are secret besides the
 	// credential headers always treated so (Authorization, Cookie, X-Api-Key, …);
 	// SecretFields are JSON fields of the request body (dotted paths) whose values are

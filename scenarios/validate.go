@@ -95,6 +95,8 @@ func (v *validator) httpTarget(t Target) {
 	}
 	v.check(httpMethod.MatchString(t.Method), "target.method", "must be an upper-case HTTP method (got %q)", t.Method)
 	v.check(t.Connection == "reuse" || t.Connection == "fresh", "target.connection", "must be reuse or fresh (got %q)", t.Connection)
+	v.check(t.Client == "" || t.Client == "auto" || t.Client == "lean" || t.Client == "std", "target.client", "must be auto, lean or std (got %q)", t.Client)
+	v.check(t.Client != "lean" || t.Auth == nil, "target.client", "lean cannot sign requests (auth): use auto or std")
 	for _, name := range sortedKeys(t.Headers) {
 		v.check(validHeaderName(name), "target.headers."+name, "is not a valid header name")
 	}
@@ -124,6 +126,7 @@ func (v *validator) lambdaTarget(t Target) {
 	v.check(t.Body == "", "target.body", "is not used by kind lambda (use payload)")
 	v.check(len(t.Headers) == 0, "target.headers", "are not used by kind lambda")
 	v.check(t.Auth == nil, "target.auth", "is not used by kind lambda (the SDK signs its calls)")
+	v.check(t.Client == "", "target.client", "is not used by kind lambda")
 }
 
 func httpURL(s string) bool {

@@ -367,6 +367,7 @@ func newHTTPInvoker(ctx context.Context, t scenarios.Target, secrets []string) (
 		BodyPrefixBytes:    t.BodyPrefixBytes,
 		InsecureSkipVerify: t.Insecure,
 		Secrets:            secrets,
+		Client:             t.Client,
 	}
 	if t.Auth != nil && t.Auth.SigV4 != nil {
 		s, err := probes.NewSigV4(ctx, t.Auth.SigV4.Service, t.Auth.SigV4.Region)
