@@ -54,14 +54,15 @@ var longAgo = time.Unix(1, 0)
 // the answer with the connection's bufio.Reader, under one deadline. Idle connections
 // are kept LIFO. It is safe for concurrent use.
 type h1Client struct {
-	addr      string // host:port dialled
-	host      string // host name or IP literal (DNS, TLS server name)
-	port      string
-	ipLiteral bool
-	tls       *tls.Config // nil for http://
-	timeout   time.Duration
-	fresh     bool
-	noBody    bool // HEAD: responses carry no body
+	addr       string // host:port dialled
+	host       string // host name or IP literal (DNS, TLS server name)
+	port       string
+	ipLiteral  bool
+	tls        *tls.Config // nil for http://
+	timeout    time.Duration
+	fresh      bool
+	noBody     bool // HEAD: responses carry no body
+	idempotent bool // may be sent again after a reused connection failed (as net/http)
 
 	head      []byte // request line and fixed headers, each ending in CRLF
 	idHeader  []byte // "X-Request-Id: ", nil when none is sent
@@ -110,9 +111,12 @@ func (c *h1Client) invoke(ctx context.Context, s *results.Sample) {
 	cn, err := c.conn(ctx, start, deadline, &t)
 	if err == nil {
 		err = c.call(ctx, cn, s.RequestID, deadline, &r)
-		if err != nil && t.reused && r.firstByte.IsZero() && retryable(err) && ctx.Err() == nil {
+		if err != nil && t.reused && r.firstByte.IsZero() && retryable(err) && ctx.Err() == nil &&
+			(c.idempotent || errors.Is(err, errWriteRequest)) {
 			// The server closed an idle keep-alive connection before this request
-			// reached it: send it once more on a new connection, as net/http does.
+			// reached it: send it once more on a new connection, as net/http does
+			// (a request that is not idempotent only when it could not be written:
+			// a POST the function may have run is not invoked twice).
 			c.retries.Add(1)
 			r, t = h1Resp{}, h1Times{}
 			if cn, err = c.dial(ctx, deadline, &t); err == nil {
@@ -186,7 +190,7 @@ func (c *h1Client) roundTrip(cn *h1Conn, id string, deadline time.Time, r *h1Res
 	w = append(w, c.body...)
 	cn.wbuf = w
 	if _, err := cn.nc.Write(w); err != nil {
-		return fmt.Errorf("write request: %w", err)
+		return fmt.Errorf("%w: %w", errWriteRequest, err)
 	}
 	return c.readResponse(cn, r)
 }
@@ -256,6 +260,9 @@ func (c *h1Client) errorKind(ctx context.Context, err error, now, deadline time.
 	}
 	return kind
 }
+
+// errWriteRequest wraps a failure to write the request.
+var errWriteRequest = errors.New("write request")
 
 // retryable: the error a request meets on a connection the server closed while idle.
 func retryable(err error) bool {

@@ -141,6 +141,49 @@ func TestH1ServerClosedIdle(t *testing.T) {
 	}
 }
 
+// TestH1NoRetryOfPOST: a POST that met a connection the server closed after it was
+// written is not sent again (the function may have run it), unless the request says
+// it is idempotent; the sample says what happened.
+func TestH1NoRetryOfPOST(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		hits.Add(1)
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		_ = buf.Flush()
+		_ = conn.Close()
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		name        string
+		headers     map[string]string
+		wantRetries int64
+		wantServed  int64
+	}{{"plain POST", nil, 0, 1}, {"POST with an idempotency key", map[string]string{"idempotency-key": "k1"}, 1, 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, err := NewHTTPInvoker(HTTPConfig{URL: srv.URL, Method: "POST", Body: []byte("{}"), Headers: tc.headers})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer h.Close()
+			hits.Store(0)
+			first := &results.Sample{RequestID: "r1"}
+			h.Invoke(context.Background(), first)
+			second := &results.Sample{RequestID: "r2"}
+			h.Invoke(context.Background(), second)
+			if first.Error != "" || h.lean.retries.Load() != tc.wantRetries || hits.Load() != tc.wantServed {
+				t.Fatalf("first %q; %d retries, %d served; want %d, %d", first.Error, h.lean.retries.Load(), hits.Load(), tc.wantRetries, tc.wantServed)
+			}
+			if tc.wantRetries == 0 && (second.Error != results.ErrReset || !second.ConnReused) {
+				t.Errorf("second call: error %q reused %v, want a reset on the reused connection", second.Error, second.ConnReused)
+			}
+		})
+	}
+}
+
 // TestH1FoldedHeaderIsCheap: a reply of 64 KB of folded lines under an evidence
 // header costs little (each join copies the value, so the value is bounded).
 func TestH1FoldedHeaderIsCheap(t *testing.T) {

@@ -54,6 +54,8 @@ func newH1Client(cfg HTTPConfig, u *url.URL, method string, keep []string, rs *r
 		timeout: cfg.Timeout,
 		fresh:   cfg.Fresh,
 		noBody:  method == http.MethodHead,
+		idempotent: method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions ||
+			method == http.MethodTrace || hasHeader(cfg.Headers, "Idempotency-Key") || hasHeader(cfg.Headers, "X-Idempotency-Key"),
 		body:    cfg.Body,
 		prefixN: max(cfg.BodyPrefixBytes, 0),
 		redact:  rs,
@@ -153,4 +155,14 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
+}
+
+// hasHeader reports whether headers sets name (any case).
+func hasHeader(headers map[string]string, name string) bool {
+	for k := range headers {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
 }
