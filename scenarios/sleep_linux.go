@@ -1,19 +1,70 @@
 package scenarios
 
 import (
-	"syscall"
+	"context"
+	"os"
+	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// preciseSleep sleeps the calling thread for d with nanosleep (resuming after a
-// signal with the time left), bypassing the runtime's timers.
-func preciseSleep(d time.Duration) {
-	ts := syscall.NsecToTimespec(int64(d))
-	for {
-		var left syscall.Timespec
-		if err := syscall.Nanosleep(&ts, &left); err != syscall.EINTR {
-			return
-		}
-		ts = left
+// preciseTimer waits on a timerfd that the runtime's network poller watches: the
+// kernel's high-resolution timer wakes the poller when it fires, so a wait ends
+// within microseconds while the goroutine is parked like any other. It is one wake-up
+// per wait, with no runtime timer (whose expiry also wakes the runtime's monitor) and
+// no thread held in a sleeping system call (which keeps the monitor polling every
+// 20 µs).
+type preciseTimer struct {
+	f    *os.File // read through the poller
+	fd   int      // f's descriptor, kept: f.Fd() would make f blocking
+	buf  [8]byte
+	stop func() bool // ends the context watch
+
+	mu     sync.Mutex // arm and close: the context watch arms from another goroutine
+	closed bool
+}
+
+// newPreciseTimer returns a timer whose waits end early when ctx is done; ok is false
+// when the system has no timerfd (the caller uses runtime timers instead).
+func newPreciseTimer(ctx context.Context) (*preciseTimer, bool) {
+	fd, err := unix.TimerfdCreate(unix.CLOCK_MONOTONIC, unix.TFD_NONBLOCK|unix.TFD_CLOEXEC)
+	if err != nil {
+		return nil, false
 	}
+	p := &preciseTimer{f: os.NewFile(uintptr(fd), "timerfd"), fd: fd}
+	// Cancelled: fire now, ending the wait in progress (and the next ones at once).
+	p.stop = context.AfterFunc(ctx, func() { _ = p.arm(time.Nanosecond) })
+	return p, true
+}
+
+func (p *preciseTimer) arm(d time.Duration) error {
+	spec := unix.ItimerSpec{Value: unix.NsecToTimespec(int64(max(d, time.Nanosecond)))}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return os.ErrClosed
+	}
+	return unix.TimerfdSettime(p.fd, 0, &spec, nil)
+}
+
+// sleep waits for d, or less when the context is done or the timer fails; the caller
+// checks the time and waits again.
+func (p *preciseTimer) sleep(ctx context.Context, d time.Duration) {
+	if ctx.Err() != nil {
+		return
+	}
+	if p.arm(d) != nil {
+		time.Sleep(d)
+		return
+	}
+	_, _ = p.f.Read(p.buf[:])
+}
+
+func (p *preciseTimer) close() {
+	p.stop()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closed = true
+	_ = p.f.Close()
 }

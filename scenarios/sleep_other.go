@@ -2,8 +2,17 @@
 
 package scenarios
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
-// preciseSleep sleeps for d (on Linux it bypasses the runtime's timers; elsewhere it
-// is time.Sleep).
-func preciseSleep(d time.Duration) { time.Sleep(d) }
+// preciseTimer is a timerfd on Linux; elsewhere there is none and the sleeper uses
+// runtime timers.
+type preciseTimer struct{}
+
+func newPreciseTimer(context.Context) (*preciseTimer, bool) { return nil, false }
+
+func (*preciseTimer) sleep(context.Context, time.Duration) {}
+
+func (*preciseTimer) close() {}

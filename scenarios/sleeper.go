@@ -5,21 +5,20 @@ import (
 	"time"
 )
 
-// preciseBelow is the wait under which the open-model dispatcher sleeps its thread
-// (preciseSleep) instead of parking on a runtime timer. When the process is otherwise
-// idle the runtime's timers fire from the network poller, whose wait has millisecond
-// granularity, so a 400 µs wait can end a millisecond late: at 2,000 rps that is a
-// late send for every arrival. A thread sleep ends within tens of microseconds and,
-// unlike spinning, costs no CPU while it waits.
-const preciseBelow = 2 * time.Millisecond
-
-// sleeper waits for one goroutine (the open-model dispatcher) with one reused timer.
-// With a clock other than the system clock (tests) it defers to the clock. Not safe
-// for concurrent use; call stop when done.
+// sleeper waits for one goroutine (the open-model dispatcher). With the system clock
+// on Linux it waits on a timerfd watched by the network poller (preciseTimer): when
+// the process is otherwise idle the runtime's timers fire from the poller, whose wait
+// has millisecond granularity, so a 400 µs wait can end a millisecond late (at 2,000
+// rps, a late send for every arrival); the timerfd ends within microseconds and costs
+// one wake-up per wait. Elsewhere it uses one reused runtime timer; with a clock other
+// than the system clock (tests) it defers to the clock. Not safe for concurrent use;
+// call stop when done.
 type sleeper struct {
-	clock  Clock
-	system bool
-	timer  *time.Timer
+	clock   Clock
+	system  bool
+	timer   *time.Timer
+	precise *preciseTimer // nil until the first wait, or when there is none
+	tried   bool
 }
 
 func newSleeper(c Clock) *sleeper {
@@ -35,31 +34,47 @@ func (s *sleeper) until(ctx context.Context, t time.Time) error {
 	if !s.system {
 		return s.clock.Sleep(ctx, t.Sub(s.clock.Now()))
 	}
+	if !s.tried {
+		s.tried = true
+		s.precise, _ = newPreciseTimer(ctx)
+	}
 	for {
 		d := time.Until(t)
-		switch {
-		case d <= 0:
-			return nil
-		case d <= preciseBelow:
-			preciseSleep(d)
+		if d <= 0 {
 			return ctx.Err()
 		}
-		if s.timer == nil {
-			s.timer = time.NewTimer(d - preciseBelow/2)
-		} else {
-			s.timer.Reset(d - preciseBelow/2)
+		if s.precise != nil {
+			s.precise.sleep(ctx, d)
+		} else if err := s.sleepTimer(ctx, d); err != nil {
+			return err
 		}
-		select {
-		case <-s.timer.C:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 	}
 }
 
-// stop releases the timer.
+// sleepTimer waits for d on the reused runtime timer.
+func (s *sleeper) sleepTimer(ctx context.Context, d time.Duration) error {
+	if s.timer == nil {
+		s.timer = time.NewTimer(d)
+	} else {
+		s.timer.Reset(d)
+	}
+	select {
+	case <-s.timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// stop releases the timers.
 func (s *sleeper) stop() {
 	if s.timer != nil {
 		s.timer.Stop()
+	}
+	if s.precise != nil {
+		s.precise.close()
 	}
 }
