@@ -99,19 +99,19 @@ func (p *latency) learn(s *results.Sample) {
 }
 
 func (p *latency) freeze() {
+	p.frozen = true // decides on every sample learnt, not a window
 	p.refitNow()
-	p.frozen = true
 }
 
 func (p *latency) observe(o obs) {
 	p.obs = append(p.obs, o)
-	if len(p.obs) > p.window {
+	if len(p.obs) >= 2*p.window { // keep the last window, moving it once per window
 		p.obs = append(p.obs[:0], p.obs[len(p.obs)-p.window:]...)
 	}
 	p.sinceFit++
 	// decide again every `refit` samples, or every 10 % of the window once it is
 	// larger: the cost per sample stays flat however long the run
-	if p.sinceFit >= max(p.refit, len(p.obs)/10, p.backoff) || (p.model == nil && len(p.obs) == p.minSamples) {
+	if n := len(p.recent()); p.sinceFit >= max(p.refit, n/10, p.backoff) || (p.model == nil && n == p.minSamples) {
 		p.refitNow()
 	}
 }
@@ -120,11 +120,20 @@ func (p *latency) observe(o obs) {
 func (p *latency) refitNow() {
 	p.sinceFit = 0
 	p.fits++
-	p.model, p.whyNot = p.decide(p.obs)
+	p.model, p.whyNot = p.decide(p.recent())
 	// Online verdicts are provisional (the whole-run pass decides again), so the
 	// interval between decisions doubles up to one window whatever they found: the
 	// cost per sample stays small on long runs.
-	p.backoff = min(max(2*p.backoff, p.refit, len(p.obs)/10), p.window)
+	p.backoff = min(max(2*p.backoff, p.refit, len(p.recent())/10), p.window)
+}
+
+// recent is what the probe decides on: every sample of the run once frozen, the last
+// window of them online.
+func (p *latency) recent() []obs {
+	if !p.frozen && len(p.obs) > p.window {
+		return p.obs[len(p.obs)-p.window:]
+	}
+	return p.obs
 }
 
 func (p *latency) judge(s *results.Sample) verdict {
