@@ -93,12 +93,10 @@ func TestH1PoolLimits(t *testing.T) {
 	}
 }
 
-// TestH1ServerClosedIdle: a connection the server closed after its answer is found
-// by the peek when it idled past checkIdleAfter (nothing is sent on it), and by one
-// retry on a new connection otherwise; the server sees every request once.
-func TestH1ServerClosedIdle(t *testing.T) {
-	var hits atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+// closingServer answers "ok" as a keep-alive response and closes the connection at
+// once, counting the requests it serves in hits.
+func closingServer(hits *atomic.Int64) *httptest.Server {
+	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		hits.Add(1)
 		conn, buf, err := w.(http.Hijacker).Hijack()
 		if err != nil {
@@ -108,6 +106,14 @@ func TestH1ServerClosedIdle(t *testing.T) {
 		_ = buf.Flush()
 		_ = conn.Close()
 	}))
+}
+
+// TestH1ServerClosedIdle: a connection the server closed after its answer is found
+// by the peek when it idled past checkIdleAfter (nothing is sent on it), and by one
+// retry on a new connection otherwise; the server sees every request once.
+func TestH1ServerClosedIdle(t *testing.T) {
+	var hits atomic.Int64
+	srv := closingServer(&hits)
 	defer srv.Close()
 	for _, tc := range []struct {
 		name        string
@@ -146,16 +152,7 @@ func TestH1ServerClosedIdle(t *testing.T) {
 // it is idempotent; the sample says what happened.
 func TestH1NoRetryOfPOST(t *testing.T) {
 	var hits atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		hits.Add(1)
-		conn, buf, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			return
-		}
-		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-		_ = buf.Flush()
-		_ = conn.Close()
-	}))
+	srv := closingServer(&hits)
 	defer srv.Close()
 	for _, tc := range []struct {
 		name        string

@@ -20,7 +20,7 @@ func (r *Runner) deliver(s *results.Sample, search *Bisector) {
 	if !s.OK() {
 		r.prog.errors.Add(1)
 	}
-	if r.cls != nil {
+	if r.cls != nil && (search != nil || !r.lazy) {
 		r.cls.Classify(s)
 	}
 	if s.Class == "" {

@@ -149,3 +149,37 @@ func TestRunnerRequestIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestRunnerSearchOnlyVerdicts(t *testing.T) {
+	// With WithSearchOnlyVerdicts the classifier judges the idle search's samples (it
+	// steers by them) and nothing else: the search still converges, the other
+	// samples are recorded unknown for the whole-run pass.
+	clock := newFakeClock()
+	p := &platform{clock: clock, keepAlive: 20 * time.Minute, coldLatency: 300 * time.Millisecond, warmLatency: 10 * time.Millisecond}
+	sc := scenarioOf(
+		scenarios.Phase{Name: "steady", Concurrency: &scenarios.Concurrency{Workers: 2, Iterations: 30}},
+		scenarios.Phase{Name: "search", Idle: &scenarios.Idle{Search: &scenarios.IdleSearch{
+			Min: dur(time.Minute), Max: dur(60 * time.Minute), Precision: dur(30 * time.Second), Samples: 1}}})
+	var judged atomic.Int64
+	cls := scenarios.ClassifierFunc(func(s *results.Sample) {
+		judged.Add(1)
+		coldClassifier{}.Classify(s)
+	})
+	sink := &memSink{}
+	st, err := scenarios.NewRunner(sc, p, cls, sink, scenarios.WithClock(clock), scenarios.WithSearchOnlyVerdicts()).Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := st.Phases[1].Search
+	if res == nil || res.GaveUp || res.LowMS > 20*60e3 || res.HighMS < 20*60e3 {
+		t.Fatalf("search %+v: want bounds around the 20 min keep-alive", res)
+	}
+	if want := int64(len(res.Probes)); judged.Load() != want {
+		t.Errorf("%d samples judged, want the search's %d", judged.Load(), want)
+	}
+	for _, s := range sink.all() {
+		if s.Phase == "steady" && s.Class != results.Unknown {
+			t.Fatalf("a steady-phase sample was judged online: %q", s.Class)
+		}
+	}
+}

@@ -41,6 +41,7 @@ type Runner struct {
 	reqID   string          // prefix of request ids: the run id, and the segment
 	seg     results.Segment // zero: the whole run
 	startAt time.Time       // zero: start at once
+	lazy    bool            // classify only what an idle search needs (WithSearchOnlyVerdicts)
 
 	seq atomic.Int64
 	// guards and retries (limits.go, retry.go)
@@ -88,6 +89,13 @@ func WithRunID(id string) Option { return func(r *Runner) { r.runID = id } }
 // WithSegment makes the Runner send only segment seg of every phase (see SplitCount).
 // Request ids then carry the segment, so the segments of one run id never collide.
 func WithSegment(seg results.Segment) Option { return func(r *Runner) { r.seg = seg } }
+
+// WithSearchOnlyVerdicts makes the Classifier judge only the samples an idle search
+// steers by; every other sample is recorded unjudged (Class unknown), for a later pass
+// to judge with the whole run in view. For runs where nothing reads verdicts as they
+// come (no live progress line, no abort_on_fail threshold): their cost stays off the
+// hot path.
+func WithSearchOnlyVerdicts() Option { return func(r *Runner) { r.lazy = true } }
 
 // WithStartAt makes Run wait until t (on the Runner's clock) before the first phase,
 // so that segments on several machines start together. Check t with CheckStartAt.

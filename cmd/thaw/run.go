@@ -214,7 +214,13 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sink := &guardedSink{next: rec, redact: red, budget: budget}
-	runner := scenarios.NewRunner(sc, inv, chain, sink, append(seg.opts, scenarios.WithTimeScale(o.timeScale))...)
+	ropts := append(seg.opts, scenarios.WithTimeScale(o.timeScale))
+	if watcher := rec.watcher; !progress && !watcher.Active() {
+		// Nobody reads verdicts as they come: only an idle search needs them now;
+		// the whole-run pass judges every sample.
+		ropts = append(ropts, scenarios.WithSearchOnlyVerdicts())
+	}
+	runner := scenarios.NewRunner(sc, inv, chain, sink, ropts...)
 	started := time.Now()
 	done := make(chan struct{})
 	if progress {
