@@ -35,17 +35,20 @@ const (
 )
 
 // Writer streams samples to samples.ndjson, one JSON object per line. Lines are
-// buffered and flushed at least every flush interval and on Close, so an interrupted
-// run loses at most that interval and a crash leaves at most one partial last line
-// (which ReadSamples ignores). It is safe for concurrent use.
+// buffered and flushed at most one flush interval after they are written and on
+// Close, so an interrupted run loses at most that interval and a crash leaves at most
+// one partial last line (which ReadSamples ignores). A Writer with nothing to flush
+// sets no timer: an idle phase costs nothing. It is safe for concurrent use.
 type Writer struct {
 	mu      sync.Mutex
 	f       *os.File
 	bw      *bufio.Writer
 	err     error
 	n       int64
-	stop    chan struct{}
-	stopped chan struct{}
+	every   time.Duration
+	timer   *time.Timer // flushes what was written since the last flush
+	pending bool        // the timer is armed
+	closed  bool
 	line    []byte // the line being encoded, reused
 	reserve string // path of the reserve file; "" when none could be made
 }
@@ -62,9 +65,8 @@ func CreateWriter(dir string, flushEvery time.Duration) (*Writer, error) {
 	if flushEvery <= 0 {
 		flushEvery = DefaultFlushInterval
 	}
-	w := &Writer{f: f, bw: bufio.NewWriterSize(f, 64<<10), stop: make(chan struct{}), stopped: make(chan struct{}),
+	w := &Writer{f: f, bw: bufio.NewWriterSize(f, 64<<10), every: flushEvery,
 		reserve: makeReserve(filepath.Join(dir, ReserveFile))}
-	go w.flushLoop(flushEvery)
 	return w, nil
 }
 
@@ -79,22 +81,28 @@ func makeReserve(path string) string {
 	return path
 }
 
-func (w *Writer) flushLoop(every time.Duration) {
-	defer close(w.stopped)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-w.stop:
-			return
-		case <-t.C:
-			w.mu.Lock()
-			if w.err == nil {
-				w.err = writeErr(w.bw.Flush())
-			}
-			w.mu.Unlock()
-		}
+// flushTimed is the timer's flush of what was written since the last one.
+func (w *Writer) flushTimed() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.pending = false
+	if !w.closed && w.err == nil {
+		w.err = writeErr(w.bw.Flush())
 	}
+}
+
+// armFlush makes sure what was just written is flushed within the interval.
+// Called with w.mu held.
+func (w *Writer) armFlush() {
+	if w.pending {
+		return
+	}
+	w.pending = true
+	if w.timer == nil {
+		w.timer = time.AfterFunc(w.every, w.flushTimed)
+		return
+	}
+	w.timer.Reset(w.every)
 }
 
 // Write appends one sample. The first I/O error is kept and returned by every later
@@ -115,6 +123,7 @@ func (w *Writer) Write(s *Sample) error {
 		return w.err
 	}
 	w.n++
+	w.armFlush()
 	return nil
 }
 
@@ -138,10 +147,12 @@ func (w *Writer) Count() int64 {
 
 // Close flushes, syncs and closes the file, and gives the reserved space back.
 func (w *Writer) Close() error {
-	close(w.stop)
-	<-w.stopped
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.closed = true
+	if w.timer != nil {
+		w.timer.Stop() // a flush already running waits for the lock, then does nothing
+	}
 	if w.reserve != "" {
 		_ = os.Remove(w.reserve)
 		w.reserve = ""

@@ -129,18 +129,28 @@ func TestWriterStreamsAndReaderToleratesTruncation(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Flushed by the ticker before Close: a reader sees the samples while the run goes on.
-	deadline := time.Now().Add(2 * time.Second)
-	for {
-		b, _ := os.ReadFile(filepath.Join(dir, results.SamplesFile))
-		if bytes.Count(b, []byte("\n")) == 3 {
-			break
+	// Flushed by the timer before Close: a reader sees the samples while the run goes
+	// on, and samples written after a quiet spell are flushed too.
+	waitLines := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(2 * time.Second)
+		for {
+			b, _ := os.ReadFile(filepath.Join(dir, results.SamplesFile))
+			if bytes.Count(b, []byte("\n")) == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("samples not flushed within 2 s: %q", b)
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("samples not flushed within 2 s: %q", b)
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
+	waitLines(3)
+	time.Sleep(50 * time.Millisecond)
+	if err := w.Write(sample(4, "p", results.Warm, 1, "", 200)); err != nil {
+		t.Fatal(err)
+	}
+	waitLines(4)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +159,10 @@ func TestWriterStreamsAndReaderToleratesTruncation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = f.WriteString(`{"seq":4,"phase":"p","lat`) // a run killed mid-line
+	_, _ = f.WriteString(`{"seq":5,"phase":"p","lat`) // a run killed mid-line
 	_ = f.Close()
 	got, err := results.LoadSamples(dir)
-	if err != nil || len(got) != 3 || got[2].Seq != 3 {
+	if err != nil || len(got) != 4 || got[3].Seq != 4 {
 		t.Fatalf("LoadSamples: %v, %d samples", err, len(got))
 	}
 }
