@@ -39,7 +39,7 @@ python3 - "$work" bin/thaw <<'PY'
 import resource, subprocess, sys, time, json
 work, thaw = sys.argv[1], sys.argv[2]
 t0 = time.monotonic()
-rc = subprocess.run([thaw, "run", f"{work}/long.yaml", "--out", f"{work}/run", "--quiet", "--no-report"],
+rc = subprocess.run([thaw, "run", f"{work}/long.yaml", "--out", f"{work}/run", "--quiet", "--no-report", "--yes"],
                     stdout=subprocess.DEVNULL).returncode
 secs = time.monotonic() - t0
 rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
