@@ -190,6 +190,30 @@ func (a *Aggregator) Summary() (phases []PhaseSummary, totals PhaseSummary, err 
 	return phases, totals, err
 }
 
+// Clone is a deep copy of a, for a reader that must not hold up the one feeding it (a
+// threshold check during a run builds its Summary from the copy, off the hot path):
+// copying the counters and histograms costs a small part of building a Summary.
+func (a *Aggregator) Clone() *Aggregator {
+	c := &Aggregator{order: append([]string(nil), a.order...), phases: make(map[string]*phaseAgg, len(a.phases))}
+	for name, p := range a.phases {
+		q := *p
+		q.byKind = make(map[string]int64, len(p.byKind))
+		for k, v := range p.byKind {
+			q.byKind[k] = v
+		}
+		q.classes = make(map[Class]int64, len(p.classes))
+		for k, v := range p.classes {
+			q.classes[k] = v
+		}
+		q.hists = make(map[string]*Histogram, len(p.hists))
+		for k, h := range p.hists {
+			q.hists[k] = h.Clone()
+		}
+		c.phases[name] = &q
+	}
+	return c
+}
+
 // merge folds o into p (used for totals).
 func (p *phaseAgg) merge(o *phaseAgg) error {
 	p.count += o.count

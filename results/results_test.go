@@ -290,3 +290,33 @@ func TestWriterFlushesWithinASecond(t *testing.T) {
 		t.Errorf("reserve left after Close: %v", err)
 	}
 }
+
+// TestAggregatorClone: a clone summarises to the same summary, byte for byte, and
+// stays as it was while the original goes on.
+func TestAggregatorClone(t *testing.T) {
+	a := results.NewAggregator()
+	a.SetPhaseInfo("idle", results.PhaseInfo{Workload: "idle"})
+	for i := int64(1); i <= 200; i++ {
+		a.Add(sample(i, "idle", results.Warm, float64(i%37)+0.5, "", 200))
+	}
+	a.Add(sample(201, "rate", results.Cold, 2e7, results.ErrTimeout, 0)) // overflow of the 1 h range
+	c := a.Clone()
+	want, _ := json.Marshal(summaryOf(t, a))
+	got, _ := json.Marshal(summaryOf(t, c))
+	if !bytes.Equal(got, want) {
+		t.Fatalf("clone summarises differently:\n%s\n%s", got, want)
+	}
+	a.Add(sample(202, "idle", results.Cold, 900, "", 200))
+	if again, _ := json.Marshal(summaryOf(t, c)); !bytes.Equal(again, want) {
+		t.Fatal("the clone changed when the original was fed")
+	}
+}
+
+func summaryOf(t *testing.T, a *results.Aggregator) []results.PhaseSummary {
+	t.Helper()
+	phases, totals, err := a.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(phases, totals)
+}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/thaw-dev/thaw/report/threshold"
@@ -24,7 +26,7 @@ var errThresholdAbort = errors.New("threshold failed")
 const watchEvery = time.Second
 
 // recorder is the run's Sink: it streams every sample to samples.ndjson and folds it
-// into the Aggregator. The runner calls it from one goroutine.
+// into the Aggregator. The runner calls it for one sample at a time.
 type recorder struct {
 	w         *results.Writer
 	agg       *results.Aggregator
@@ -36,6 +38,9 @@ type recorder struct {
 	learner   interface{ Learn(*results.Sample) } // the whole-run pass's chain, learning as samples are written
 	started   time.Time
 	lastCheck time.Time
+	checking  atomic.Bool           // a threshold check is running on a copy
+	abort     atomic.Pointer[error] // what a finished check found: the run stops
+	checks    sync.WaitGroup
 }
 
 func newRecorder(dir string, watcher *threshold.Watcher, learner interface{ Learn(*results.Sample) }) (*recorder, error) {
@@ -61,17 +66,39 @@ func (r *recorder) Record(s *results.Sample) error {
 }
 
 // watchThresholds checks abort_on_fail thresholds on the run so far, at most once
-// per watchEvery.
+// per watchEvery. The check builds a summary (histograms encoded, thresholds judged:
+// milliseconds) from a copy of the aggregator on a goroutine of its own, so the
+// samples being recorded meanwhile are not held up; what it finds stops the run at the
+// next sample.
 func (r *recorder) watchThresholds() error {
-	if r.watcher == nil || !r.watcher.Active() || time.Since(r.lastCheck) < watchEvery {
+	if p := r.abort.Load(); p != nil {
+		return *p
+	}
+	if r.watcher == nil || !r.watcher.Active() || time.Since(r.lastCheck) < watchEvery || !r.checking.CompareAndSwap(false, true) {
 		return nil
 	}
 	r.lastCheck = time.Now()
-	partial, err := r.summary("", "", r.started, r.lastCheck)
+	snap, elapsed := r.agg.Clone(), r.lastCheck.Sub(r.started)
+	r.checks.Add(1)
+	go func() {
+		defer r.checks.Done()
+		defer r.checking.Store(false)
+		if err := r.check(snap, elapsed); err != nil {
+			r.abort.Store(&err)
+		}
+	}()
+	return nil
+}
+
+// check judges the abort_on_fail thresholds on snap, the run elapsed after its start.
+func (r *recorder) check(snap *results.Aggregator, elapsed time.Duration) error {
+	phases, totals, err := snap.Summary()
 	if err != nil {
 		return err
 	}
-	abort, failed := r.watcher.Check(r.lastCheck.Sub(r.started), partial)
+	partial := &results.Summary{Version: results.SummaryVersion, Started: r.started, Ended: r.started.Add(elapsed),
+		Phases: phases, Totals: totals}
+	abort, failed := r.watcher.Check(elapsed, partial)
 	if !abort {
 		return nil
 	}
@@ -106,8 +133,11 @@ func (r *recorder) watchReachability(s *results.Sample) error {
 	return nil
 }
 
-// close flushes the samples file.
-func (r *recorder) close() error { return r.w.Close() }
+// close waits for a threshold check still running and flushes the samples file.
+func (r *recorder) close() error {
+	r.checks.Wait()
+	return r.w.Close()
+}
 
 // summary builds the run's summary from what was recorded.
 func (r *recorder) summary(name, target string, started, ended time.Time) (*results.Summary, error) {
