@@ -95,4 +95,4 @@ if totals["cold"] != cold or totals["warm"] != warm:
 print("demo: ok: cold and warm totals match the emulator's ground truth exactly")
 PY
 
-echo "demo: results in $OUT/ (summary.json, samples.ndjson, truth.jsonl; report.html once reports land)"
+echo "demo: results in $OUT/ (report.html, summary.md, summary.json, samples.ndjson, plots/, and the emulator's truth.jsonl)"
