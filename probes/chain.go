@@ -162,8 +162,9 @@ func NewChain(specs []Spec) (*Chain, error) {
 
 // Classify judges s: Class, Kind, DecidedBy, Confidence, Instance, InitMS (and the
 // platform figures when a probe finds them). What is about this sample goes in
-// s.Evidence.Reasons: the deciding probe's reason, and the reasons of probes that
-// abstained on something they found in it. Abstentions with nothing to go on and
+// s.Evidence.Reasons: the reason of every probe that found something in it (the one
+// that decided, later ones that agree or not, and those that abstained on what they
+// found). Abstentions with nothing to go on and
 // findings that hold for the whole run are counted instead and said once by Summary.
 // A failed request without a response stays unknown (its error says why).
 func (c *Chain) Classify(s *results.Sample) {
