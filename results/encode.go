@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -113,8 +114,49 @@ func (e *encoder) time(k string, t time.Time) {
 	}
 	e.key(k)
 	e.b = append(e.b, '"')
-	e.b = t.AppendFormat(e.b, time.RFC3339Nano)
+	e.b = appendRFC3339Nano(e.b, t)
 	e.b = append(e.b, '"')
+}
+
+// secondText is one second of one location written as RFC 3339: the date and time
+// before the fraction, and the zone after it.
+type secondText struct {
+	unix       int64
+	loc        *time.Location
+	head, zone string
+}
+
+// lastSecond caches the text of the second last written: samples come in time order,
+// so most times share it, and only the fraction is written anew.
+var lastSecond atomic.Pointer[secondText]
+
+// appendRFC3339Nano appends t as t.AppendFormat(b, time.RFC3339Nano) does.
+func appendRFC3339Nano(b []byte, t time.Time) []byte {
+	c := lastSecond.Load()
+	if c == nil || c.unix != t.Unix() || c.loc != t.Location() {
+		if y := t.Year(); y < 0 || y > 9999 { // not four digits: no shortcut
+			return t.AppendFormat(b, time.RFC3339Nano)
+		}
+		whole := t.Truncate(time.Second).Format(time.RFC3339) // no fraction
+		n := len("2006-01-02T15:04:05")
+		c = &secondText{unix: t.Unix(), loc: t.Location(), head: whole[:n], zone: whole[n:]}
+		lastSecond.Store(c)
+	}
+	b = append(b, c.head...)
+	if ns := t.Nanosecond(); ns != 0 {
+		var frac [10]byte
+		frac[0] = '.'
+		for i, v := 9, ns; i >= 1; i-- {
+			frac[i] = byte('0' + v%10)
+			v /= 10
+		}
+		end := 10
+		for frac[end-1] == '0' {
+			end--
+		}
+		b = append(b, frac[:end]...)
+	}
+	return append(b, c.zone...)
 }
 
 func (e *encoder) str(k, v string) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,36 @@ func BenchmarkDecodeSample(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = results.DecodeSamples(strings.NewReader(string(data)), "bench", func(*results.Sample) error { return nil })
+	}
+}
+
+// TestAppendSampleTimes: times are written as time.RFC3339Nano writes them, whatever
+// the zone, the fraction or the order they come in (the encoder caches the text of
+// the last second).
+func TestAppendSampleTimes(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		paris = time.FixedZone("CET", 3600)
+	}
+	base := time.Date(2026, 3, 29, 0, 59, 59, 0, time.UTC) // an hour before Paris moves to summer time
+	var times []time.Time
+	for _, loc := range []*time.Location{time.UTC, time.Local, paris, time.FixedZone("", -(9*3600 + 30*60))} {
+		for _, d := range []time.Duration{0, 1, 10, 999_999_999, 120_000_000, time.Second, time.Hour, time.Hour + 1, -time.Second + 5} {
+			times = append(times, base.Add(d).In(loc))
+		}
+	}
+	times = append(times, time.Date(12000, 1, 1, 0, 0, 0, 5, time.UTC), time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC))
+	for round := range 2 { // in order, then with every cached second stale
+		for i, at := range times {
+			line, err := results.AppendSample(nil, &results.Sample{Start: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := `{"start":"` + at.Format(time.RFC3339Nano) + `"}`
+			if string(line) != want {
+				t.Fatalf("round %d, time %d: %s, want %s", round, i, line, want)
+			}
+		}
+		slices.Reverse(times)
 	}
 }
