@@ -24,6 +24,9 @@ func Markdown(w io.Writer, s *results.Summary) error {
 	}
 	b.WriteString("\n### Cold vs warm\n\n")
 	mdTable(&b, classTable(s), 1)
+	if why := WhyUnknown(s); why != "" {
+		fmt.Fprintf(&b, "\nUnknown (%d): %s\n", s.Totals.Unknown, why)
+	}
 	mdKeepAlive(&b, s)
 	mdCost(&b, s)
 	if _, err := io.WriteString(w, b.String()); err != nil {

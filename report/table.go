@@ -79,6 +79,9 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 		fmt.Fprintf(&b, "keep-alive: ~%s (between %s and %s, %s)\n",
 			fmtDurMS(k.EstimateMS), fmtDurMS(k.LowMS), fmtDurMS(k.HighMS), methodText(k))
 	}
+	if why := WhyUnknown(s); why != "" {
+		fmt.Fprintf(&b, "unknown %d: %s\n", s.Totals.Unknown, why)
+	}
 	for _, th := range s.Thresholds {
 		fmt.Fprintf(&b, "%s %s (%s)\n", verdictWord(th.Pass), th.Expr, thresholdValue(th))
 	}
@@ -87,6 +90,28 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 		return fmt.Errorf("table: %w", err)
 	}
 	return nil
+}
+
+// WhyUnknown says, from the summary's probes, why samples were left unknown: what
+// each probe decided, how many samples held nothing of its kind, and its finding about
+// the run (the latency probe's reason for finding no split). "" when nothing is
+// unknown or the summary does not say.
+func WhyUnknown(s *results.Summary) string {
+	if s.Totals.Unknown == 0 || len(s.Probes) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, len(s.Probes))
+	for _, p := range s.Probes {
+		part := fmt.Sprintf("%s decided %d", p.Name, p.Decided)
+		if p.NoEvidence > 0 {
+			part += fmt.Sprintf(", found nothing in %d", p.NoEvidence)
+		}
+		if p.Note != "" {
+			part += " (" + p.Note + ")"
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // CountList lists a map of counts as "key n" pairs sorted by key ("refused 2,

@@ -95,3 +95,28 @@ func TestTextMinimalSummary(t *testing.T) {
 		})
 	}
 }
+
+func TestTableSaysWhyUnknown(t *testing.T) {
+	// Samples left unknown: the table says what each probe found, once for the run.
+	probes := []results.ProbeSummary{{Name: "marker", NoEvidence: 3}, {Name: "latency", Note: "abstain: not bimodal"}}
+	for _, tc := range []struct {
+		name    string
+		unknown int64
+		want    string
+	}{
+		{"unknown", 3, "unknown 3: marker decided 0, found nothing in 3; latency decided 0 (abstain: not bimodal)"},
+		{"all decided", 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &results.Summary{Scenario: "u", Probes: probes, Phases: []results.PhaseSummary{{Name: "p", Count: 3, Unknown: tc.unknown, Warm: 3 - tc.unknown}},
+				Totals: results.PhaseSummary{Name: "total", Count: 3, Unknown: tc.unknown, Warm: 3 - tc.unknown}}
+			var b bytes.Buffer
+			if err := report.Table(&b, s); err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Contains(b.String(), "unknown 3:"); tc.want == "" && got || tc.want != "" && !strings.Contains(b.String(), tc.want) {
+				t.Errorf("want %q in:\n%s", tc.want, b.String())
+			}
+		})
+	}
+}
