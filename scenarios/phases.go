@@ -88,8 +88,8 @@ func (r *Runner) poisson(s Schedule, on bool, index int) Schedule {
 
 // runOpen sends each planned arrival at its time. One dispatcher waits for each
 // arrival (one reused timer; see sleeper) and hands it to an idle worker; when none is
-// idle it starts one more, so the pool grows to the concurrency the target needs and
-// no goroutine or timer is made per arrival. An arrival that finds maxInFlight
+// idle it starts one more, up to maxInFlight, so the pool grows to the concurrency the
+// target needs and no goroutine or timer is made per arrival. An arrival that finds maxInFlight
 // requests in flight (sent and not yet recorded) is dropped; one sent later than
 // planned by more than the late tolerance is counted late.
 func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxInFlight int, info *results.PhaseInfo) {
@@ -100,6 +100,7 @@ func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxI
 	}
 	work := make(chan arrival)
 	var workers sync.WaitGroup
+	pool := 0 // workers started; never more than maxInFlight
 	sl := newSleeper(r.clock)
 	defer sl.stop()
 	for n := int64(0); ; n++ {
@@ -129,11 +130,18 @@ func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxI
 		select {
 		case work <- a: // an idle worker took it
 		default:
-			workers.Add(1)
-			go func() {
-				defer workers.Done()
-				r.openWorker(ctx, phase, a, work)
-			}()
+			if pool < maxInFlight {
+				pool++
+				workers.Add(1)
+				go func() {
+					defer workers.Done()
+					r.openWorker(ctx, phase, a, work)
+				}()
+				break
+			}
+			// Every worker is busy or between two sends, and fewer than maxInFlight
+			// are in flight: one is about to ask for the next arrival.
+			work <- a
 		}
 	}
 	close(work)
