@@ -87,9 +87,9 @@ func (r *Runner) poisson(s Schedule, on bool, index int) Schedule {
 }
 
 // runOpen sends each planned arrival at its time. One dispatcher waits for each
-// arrival (one reused timer; see sleeper) and hands it to an idle worker; when none is
-// idle it starts one more, up to maxInFlight, so the pool grows to the concurrency the
-// target needs and no goroutine or timer is made per arrival. An arrival that finds maxInFlight
+// arrival (see sleeper) and hands it to an idle worker; when none is idle it starts
+// one more, up to maxInFlight, so the pool grows to the concurrency the target needs
+// and no goroutine or timer is made per arrival. An arrival that finds maxInFlight
 // requests in flight (sent and not yet recorded) is dropped; one sent later than
 // planned by more than the late tolerance is counted late.
 func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxInFlight int, info *results.PhaseInfo) {
