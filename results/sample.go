@@ -48,7 +48,7 @@ const (
 // Sample is one invocation: when it was meant to be sent and was sent, how long each
 // step took, what came back, and the verdict with its evidence. Durations are in
 // milliseconds (float, microsecond precision). The JSON field names are a contract
-// (ARCHITECTURE.md): samples.ndjson has one Sample per line.
+// (the README's Run directory section): samples.ndjson has one Sample per line.
 type Sample struct {
 	Seq       int64     `json:"seq"`
 	RequestID string    `json:"request_id"`

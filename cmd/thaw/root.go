@@ -10,7 +10,7 @@ import (
 	"github.com/thaw-dev/thaw/internal/emulator"
 )
 
-// Exit codes (ARCHITECTURE.md): every command returns one of these.
+// Exit codes (the README lists them under Commands): every command returns one of these.
 const (
 	exitOK      = 0 // success
 	exitFail    = 1 // thresholds or gate failed
