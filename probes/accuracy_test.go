@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/report/keepalive"
 	"github.com/thaw-dev/thaw/results"
@@ -44,17 +45,7 @@ func snippetBinary(t *testing.T) string {
 func startEmulator(t *testing.T, cfg emulator.Config) *emulator.Emulator {
 	t.Helper()
 	t.Setenv("HOST", "127.0.0.1") // the snippet listens on loopback only
-	cfg.Addr = "127.0.0.1:0"
-	em, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := em.Close(); err != nil {
-			t.Errorf("close emulator: %v", err)
-		}
-	})
-	return em
+	return emulatortest.Start(t, cfg)
 }
 
 // driver sends invocations like the runner: request ids, idle gap since the last

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -43,16 +43,8 @@ func TestExamples(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			t.Parallel()
 			cfg := emulator.DefaultConfig()
-			cfg.Addr, cfg.TimeScale, cfg.MaxInstances = "127.0.0.1:0", exampleScale, 20
-			em, err := emulator.Start(context.Background(), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				if err := em.Close(); err != nil {
-					t.Error(err)
-				}
-			}()
+			cfg.TimeScale, cfg.MaxInstances = exampleScale, 20
+			em := emulatortest.Start(t, cfg)
 			dir := filepath.Join(t.TempDir(), "out")
 			var stdout, stderr bytes.Buffer
 			code := run([]string{"run", file, "--target", em.URL(), "--out", dir,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -259,14 +260,10 @@ func withoutProxy(env []string) []string {
 // the number of requests the emulator received.
 func TestFaultEmulator(t *testing.T) {
 	cfg := emulator.DefaultConfig()
-	cfg.Addr, cfg.MaxInstances, cfg.Seed = "127.0.0.1:0", 8, 13
+	cfg.MaxInstances, cfg.Seed = 8, 13
 	cfg.ErrorRate, cfg.TimeoutRate, cfg.TimeoutHold = 0.25, 0.15, 3*time.Second
 	cfg.SlowRate, cfg.Slow = 0.2, 50*time.Millisecond
-	em, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = em.Close() }()
+	em := emulatortest.Start(t, cfg)
 	dir := filepath.Join(t.TempDir(), "run")
 	file := writeScenario(t, `
 version: 1

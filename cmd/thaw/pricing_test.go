@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 )
 
 // TestRunRejectsBadPricingBeforeLoad: a typo in the pricing block stops `thaw run`
@@ -49,12 +49,8 @@ func TestCloudRunPricedOnInstanceTime(t *testing.T) {
 		t.Skip("timing accuracy: runs in the full pass; -short is the race-detector pass, whose slowdown distorts timing")
 	}
 	cfg := emulator.DefaultConfig()
-	cfg.Addr, cfg.PerInstanceConcurrency, cfg.MaxInstances, cfg.Queue = "127.0.0.1:0", 10, 1, true
-	em, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
+	cfg.PerInstanceConcurrency, cfg.MaxInstances, cfg.Queue = 10, 1, true
+	em := emulatortest.Start(t, cfg)
 	dir := filepath.Join(t.TempDir(), "run")
 	body := `
 version: 1

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -24,15 +24,9 @@ import (
 func startBlindEmulator(t *testing.T, mod func(*emulator.Config)) *emulator.Emulator {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
 	cfg.HideTruth = true
 	mod(&cfg)
-	em, err := emulator.Start(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
-	return em
+	return emulatortest.Start(t, cfg)
 }
 
 // runAgainst runs scenario body against url (--target) and returns the run

@@ -1,11 +1,11 @@
 package functions_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/results"
 )
@@ -17,20 +17,9 @@ func TestGoUnderEmulator(t *testing.T) {
 	bin := buildGo(t, "go/http")
 	t.Setenv("HOST", "127.0.0.1") // the handler inherits it: listen on loopback only
 	cfg := emulator.DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
 	cfg.Handler = bin
 	cfg.KeepAlive = 300 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := em.Close(); err != nil {
-			t.Errorf("close emulator: %v", err)
-		}
-	}()
+	em := emulatortest.Start(t, cfg)
 	inv, err := probes.NewHTTPInvoker(probes.HTTPConfig{URL: em.URL() + "/"})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/results"
 )
@@ -29,20 +30,11 @@ func TestMain(m *testing.M) {
 func recordEmulator(t *testing.T, handler string) ([]results.Sample, map[string]emulator.TruthRecord) {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
 	cfg.Handler = handler
 	cfg.KeepAlive = 400 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		if err := em.Close(); err != nil {
-			t.Errorf("close emulator: %v", err)
-		}
-	}()
+	em := emulatortest.Start(t, cfg)
 	inv, err := probes.NewHTTPInvoker(probes.HTTPConfig{URL: em.URL() + "/fn", Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/thaw-dev/thaw/internal/emulator"
+	"github.com/thaw-dev/thaw/internal/emulator/emulatortest"
 	"github.com/thaw-dev/thaw/report/gate"
 	"github.com/thaw-dev/thaw/results"
 )
@@ -34,8 +35,8 @@ func runPair(t testing.TB, initA, initB string, seed uint64, bursts, size int) (
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	a := newRecorder(t, ctx, initA, seed)
-	b := newRecorder(t, ctx, initB, seed+1)
+	a := newRecorder(t, initA, seed)
+	b := newRecorder(t, initB, seed+1)
 	for i := 0; i < bursts; i++ {
 		a.burst(ctx, t, size)
 		b.burst(ctx, t, size)
@@ -53,19 +54,14 @@ type recorder struct {
 	t0     time.Time
 }
 
-func newRecorder(t testing.TB, ctx context.Context, init string, seed uint64) *recorder {
+func newRecorder(t testing.TB, init string, seed uint64) *recorder {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
 	cfg.Init = init
 	cfg.KeepAlive = 50 * time.Millisecond // scale to zero between bursts
 	cfg.MaxInstances = 50
 	cfg.Seed = seed
-	em, err := emulator.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = em.Close() })
+	em := emulatortest.Start(t, cfg)
 	dir := filepath.Join(t.TempDir(), "run")
 	w, err := results.CreateWriter(dir, time.Hour)
 	if err != nil {
