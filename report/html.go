@@ -60,7 +60,7 @@ type htmlPage struct {
 	ThresholdPass int
 	ErrorsByKind  string
 	SendLag       string // open-model phases' send lag p50 / p99; "" when none
-	WhyUnknown    string // "Unknown (n): " and what each probe found; "" when none
+	WhyUnknown    string // "unknown n: " and what each probe found; "" when none
 }
 
 // HTML writes report.html: one self-contained page (inline CSS and SVG, no scripts, no
@@ -74,7 +74,7 @@ func HTML(w io.Writer, in HTMLInput) error {
 		ColdRate:   fmtPct(coldRate(&s.Totals)),
 		ErrorRate:  fmtPct(errorRate(&s.Totals)),
 		SendLag:    sendLagText(s),
-		WhyUnknown: whyUnknownLine(s),
+		WhyUnknown: unknownLine(s),
 	}
 	if len(s.Totals.ErrorsByKind) > 0 {
 		page.ErrorsByKind = CountList(s.Totals.ErrorsByKind)
@@ -221,12 +221,4 @@ func productVersion(v string) string {
 		return v
 	}
 	return "thaw " + v
-}
-
-// whyUnknownLine is WhyUnknown with the count, for the HTML report.
-func whyUnknownLine(s *results.Summary) string {
-	if why := WhyUnknown(s); why != "" {
-		return fmt.Sprintf("Unknown (%d): %s", s.Totals.Unknown, why)
-	}
-	return ""
 }

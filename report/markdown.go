@@ -24,8 +24,8 @@ func Markdown(w io.Writer, s *results.Summary) error {
 	}
 	b.WriteString("\n### Cold vs warm\n\n")
 	mdTable(&b, classTable(s), 1)
-	if why := WhyUnknown(s); why != "" {
-		fmt.Fprintf(&b, "\nUnknown (%d): %s\n", s.Totals.Unknown, why)
+	if line := unknownLine(s); line != "" {
+		fmt.Fprintf(&b, "\n%s\n", line)
 	}
 	mdKeepAlive(&b, s)
 	mdCost(&b, s)

@@ -79,8 +79,8 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 		fmt.Fprintf(&b, "keep-alive: ~%s (between %s and %s, %s)\n",
 			fmtDurMS(k.EstimateMS), fmtDurMS(k.LowMS), fmtDurMS(k.HighMS), methodText(k))
 	}
-	if why := WhyUnknown(s); why != "" {
-		fmt.Fprintf(&b, "unknown %d: %s\n", s.Totals.Unknown, why)
+	if line := unknownLine(s); line != "" {
+		fmt.Fprintln(&b, line)
 	}
 	for _, th := range s.Thresholds {
 		fmt.Fprintf(&b, "%s %s (%s)\n", verdictWord(th.Pass), th.Expr, thresholdValue(th))
@@ -92,11 +92,11 @@ func writeFootnotes(w io.Writer, s *results.Summary) error {
 	return nil
 }
 
-// WhyUnknown says, from the summary's probes, why samples were left unknown: what
-// each probe decided, how many samples held nothing of its kind, and its finding about
-// the run (the latency probe's reason for finding no split). "" when nothing is
-// unknown or the summary does not say.
-func WhyUnknown(s *results.Summary) string {
+// unknownLine says, from the summary's probes, why samples were left unknown
+// ("unknown N: " then, per probe, what it decided, how many samples held nothing of
+// its kind, and its finding about the run, such as the latency probe's reason for
+// finding no split). "" when nothing is unknown or the summary does not say.
+func unknownLine(s *results.Summary) string {
 	if s.Totals.Unknown == 0 || len(s.Probes) == 0 {
 		return ""
 	}
@@ -111,7 +111,7 @@ func WhyUnknown(s *results.Summary) string {
 		}
 		parts = append(parts, part)
 	}
-	return strings.Join(parts, "; ")
+	return fmt.Sprintf("unknown %d: %s", s.Totals.Unknown, strings.Join(parts, "; "))
 }
 
 // CountList lists a map of counts as "key n" pairs sorted by key ("refused 2,
