@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/results"
 )
@@ -173,7 +175,7 @@ func (c *h1Client) roundTrip(cn *h1Conn, id string, deadline time.Time, r *h1Res
 	if err := cn.nc.SetDeadline(deadline); err != nil {
 		return err
 	}
-	if !validHeaderValue(id) {
+	if !httpguts.ValidHeaderFieldValue(id) {
 		return errors.New("request id is not a valid header value")
 	}
 	w := append(cn.wbuf[:0], c.head...)

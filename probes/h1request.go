@@ -146,17 +146,6 @@ func (c *h1Client) requestHead(cfg HTTPConfig, u *url.URL, method string) []byte
 	return b
 }
 
-// validHeaderValue reports whether v can be sent as a header value as it is (no
-// line breaks or other control bytes but tab).
-func validHeaderValue(v string) bool {
-	for i := 0; i < len(v); i++ {
-		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 // hasHeader reports whether headers sets name (any case).
 func hasHeader(headers map[string]string, name string) bool {
 	for k := range headers {

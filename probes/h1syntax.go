@@ -1,5 +1,7 @@
 package probes
 
+import "golang.org/x/net/http/httpguts"
+
 // The HTTP/1.1 syntax the lean client reads, on bytes, without allocating.
 
 // parseStatusLine reads "HTTP/1.x NNN reason".
@@ -35,7 +37,7 @@ func parseStatusLine(line []byte) (status int, http10 bool, err error) {
 func splitHeader(line []byte) (name, value []byte, err error) {
 	i := 0
 	for i < len(line) && line[i] != ':' {
-		if !isTokenByte(line[i]) {
+		if !httpguts.IsTokenRune(rune(line[i])) {
 			return nil, nil, errHeaderLine
 		}
 		i++
@@ -44,18 +46,6 @@ func splitHeader(line []byte) (name, value []byte, err error) {
 		return nil, nil, errHeaderLine
 	}
 	return line[:i], trimBlank(line[i+1:]), nil
-}
-
-func isTokenByte(b byte) bool {
-	switch {
-	case b >= 'a' && b <= 'z', b >= 'A' && b <= 'Z', b >= '0' && b <= '9':
-		return true
-	}
-	switch b {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
 }
 
 func trimBlank(b []byte) []byte {

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/results"
 )
@@ -158,27 +160,18 @@ func (h *HTTPInvoker) Client() string {
 
 // checkRequestParts rejects a method or header that cannot be sent as it is.
 func checkRequestParts(method string, headers map[string]string) error {
-	if !isToken(method) {
+	if !httpguts.ValidHeaderFieldName(method) { // a method is a token, as a header name
 		return fmt.Errorf("method %q is not a valid HTTP method", method)
 	}
 	for k, v := range headers {
-		if k == "" || !isToken(k) {
+		if !httpguts.ValidHeaderFieldName(k) {
 			return fmt.Errorf("header %q: not a valid header name", k)
 		}
-		if !validHeaderValue(v) {
+		if !httpguts.ValidHeaderFieldValue(v) {
 			return fmt.Errorf("header %s: the value holds a line break or another control character", k)
 		}
 	}
 	return nil
-}
-
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isTokenByte(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // secretValues are cfg.Secrets and the values of cfg's credential headers.
