@@ -2,7 +2,8 @@
 // disk, whoever produced them (`thaw run` at its end, `thaw report --reclassify`,
 // `thaw merge`, `thaw ingest`). It judges every sample with all of the run's data in
 // view, rewrites samples.ndjson with the final verdicts (a pass that judges nothing
-// again only reads it), and feeds the same stream of
+// again, or whose recorded verdicts are already final, only reads it), and feeds the
+// same stream of
 // final samples to every consumer at once (the summary's histograms and counts,
 // keep-alive, cost, plots), then evaluates thresholds and writes summary.json and the
 // report.
@@ -34,9 +35,11 @@ type Options struct {
 	// before anything is computed. Without it the verdicts in the file are kept.
 	Judge  bool
 	Probes []probes.Spec
-	// Learned, when set with Judge, is a chain (built from Probes) that has already
-	// learnt every sample of the file, in file order, as they were recorded: the
-	// first read is skipped. thaw run keeps it during the run (a few bytes a sample).
+	// Learned, when set with Judge, is a chain (built from Probes) that has recorded
+	// every sample of the file (probes.Chain.Record), in file order, as they were
+	// written: the first read is skipped, and when the chain is Settled the verdicts
+	// in the file are final, so the file is only read, not judged and written again.
+	// thaw run keeps it during the run (a few bytes a sample).
 	Learned *probes.Chain
 	// Catalog prices the run when its summary names a pricing model; nil uses the
 	// built-in catalog. MonthlyInvocations, when > 0, overrides the scenario's.
@@ -64,10 +67,13 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrThresholds, err)
 	}
-	chain := o.Learned
+	chain, rewrite := o.Learned, o.Judge
 	switch {
 	case o.Judge && chain != nil:
 		chain.Freeze()
+		if rewrite = !chain.Settled(); rewrite {
+			chain.Restart()
+		}
 	case o.Judge:
 		if chain, err = learn(dir, o.Probes); err != nil {
 			return nil, err
@@ -91,7 +97,7 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	}
 	feed := func(yield func(*results.Sample) error) error {
 		return src(func(s *results.Sample) error {
-			if chain != nil {
+			if rewrite {
 				chain.Judge(s)
 			}
 			ka.Add(s)
@@ -105,7 +111,7 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	// Judged samples are written back; otherwise the file already holds them as they
 	// are, and rewriting a million lines would be most of the pass.
 	var sum *results.Summary
-	if chain != nil {
+	if rewrite {
 		sum, err = results.WriteRun(dir, *meta, feed)
 	} else {
 		sum, err = results.SummarizeRun(*meta, feed)

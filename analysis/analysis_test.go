@@ -1,8 +1,10 @@
 package analysis_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,21 +44,18 @@ func meta() *results.Summary {
 }
 
 // TestFinish: the pass gives final verdicts, rewrites the samples with them, and every
-// figure (counts, keep-alive, thresholds) uses them; a chain that learnt the samples
+// figure (counts, keep-alive, thresholds) uses them; a chain that recorded the samples
 // as they were written gives the same answer without the first read.
 func TestFinish(t *testing.T) {
 	specs := []probes.Spec{{Name: "latency"}}
 	tests := []struct {
 		name    string
 		learned bool
-	}{{"two reads", false}, {"learnt while recording", true}}
+	}{{"two reads", false}, {"recorded as written", true}}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			ss, truth := sweep()
-			if _, err := results.WriteRun(dir, *meta(), results.SliceSamples(ss)); err != nil {
-				t.Fatal(err)
-			}
 			o := analysis.Options{Judge: true, Probes: specs}
 			if tc.learned {
 				chain, err := probes.NewChain(specs)
@@ -64,9 +63,12 @@ func TestFinish(t *testing.T) {
 					t.Fatal(err)
 				}
 				for i := range ss {
-					chain.Learn(&ss[i])
+					chain.Record(&ss[i])
 				}
 				o.Learned = chain
+			}
+			if _, err := results.WriteRun(dir, *meta(), results.SliceSamples(ss)); err != nil {
+				t.Fatal(err)
 			}
 			sum, err := analysis.Finish(dir, meta(), o)
 			if err != nil {
@@ -124,5 +126,61 @@ func TestFinishKeepsVerdictsWithoutJudge(t *testing.T) {
 	after, err := os.Stat(path)
 	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("samples.ndjson was written again: %v", err)
+	}
+}
+
+// TestFinishSettled: when the latency probe finds nothing to tell apart, the verdicts
+// a chain gave as it recorded the samples are final: the pass only reads the file,
+// and its counts and probe summary are those of the recording chain.
+func TestFinishSettled(t *testing.T) {
+	specs := []probes.Spec{{Name: "instance"}, {Name: "latency"}}
+	at := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	var ss []results.Sample
+	for i := range 40 {
+		ss = append(ss, results.Sample{Seq: int64(i), RequestID: "r", Phase: "load", Start: at, Status: 200,
+			IdleBeforeMS: 5, InFlight: 1, TTFBMS: 1 + 0.01*float64(i%7), LatencyMS: 1.2,
+			Evidence: &results.Evidence{Headers: map[string]string{"X-Thaw-Instance": fmt.Sprintf("i-%d", i%3)}}})
+		at = at.Add(10 * time.Millisecond)
+	}
+	ss[5].Status, ss[5].Error = 429, results.ErrThrottled // an error: no timing to judge for the latency probe
+	chain, err := probes.NewChain(specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range ss {
+		chain.Record(&ss[i])
+	}
+	dir := t.TempDir()
+	m := &results.Summary{Scenario: "load", Phases: []results.PhaseSummary{results.PhaseOf("load", results.PhaseInfo{Workload: "concurrency"})}}
+	if _, err := results.WriteRun(dir, *m, results.SliceSamples(ss)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, results.SamplesFile)
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := analysis.Finish(dir, m, analysis.Options{Judge: true, Probes: specs, Learned: chain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, err := os.Stat(path); err != nil || !os.SameFile(before, after) {
+		t.Errorf("samples.ndjson was written again: %v", err)
+	}
+	if sum.Totals.Cold != 3 || sum.Totals.Warm != 37 || sum.Totals.Unknown != 0 {
+		t.Errorf("cold %d warm %d unknown %d, want 3 37 0", sum.Totals.Cold, sum.Totals.Warm, sum.Totals.Unknown)
+	}
+	want := []results.ProbeSummary{{Name: "instance", Decided: 40}, {Name: "latency", NoEvidence: 1}}
+	if len(sum.Probes) != 2 || sum.Probes[0].Decided != want[0].Decided || sum.Probes[0].NoEvidence != 0 ||
+		sum.Probes[1].Decided != 0 || sum.Probes[1].NoEvidence != 1 || !strings.HasPrefix(sum.Probes[1].Note, "abstain") {
+		t.Errorf("probes %+v, want %+v and the latency probe's abstention", sum.Probes, want)
+	}
+	// judged again from scratch, the file gives the same verdicts
+	again, err := analysis.Finish(dir, m, analysis.Options{Judge: true, Probes: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Totals.Cold != sum.Totals.Cold || again.Totals.Warm != sum.Totals.Warm || fmt.Sprint(again.Probes) != fmt.Sprint(sum.Probes) {
+		t.Errorf("judged again: cold %d warm %d probes %+v", again.Totals.Cold, again.Totals.Warm, again.Probes)
 	}
 }

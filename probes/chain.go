@@ -70,6 +70,13 @@ type probe interface {
 type batchProbe interface {
 	learn(s *results.Sample)
 	freeze()
+	// pending is the probe's answer while the run is being recorded, before it has
+	// seen the whole run: it decides nothing, and says only whether s holds anything
+	// of its kind (NoEvidence) as its frozen judge would.
+	pending(s *results.Sample) verdict
+	// decides reports, once frozen, whether judge can decide or word anything about a
+	// single sample; when it cannot, every answer is pending's (see Chain.Settled).
+	decides() bool
 }
 
 // noter is a probe with a finding about the whole run (the latency probe's split, or
@@ -102,6 +109,7 @@ type namedProbe struct {
 // implements the runner's Classifier. It is not safe for concurrent use: the runner
 // calls Classify from one goroutine, in completion order.
 type Chain struct {
+	specs       []Spec
 	probes      []namedProbe
 	provisional bool // online: verdicts only, no reasons (see Provisional)
 	counts      []probeCounts
@@ -131,7 +139,7 @@ func NewChain(specs []Spec) (*Chain, error) {
 	if len(specs) == 0 {
 		specs = DefaultSpecs()
 	}
-	c := &Chain{}
+	c := &Chain{specs: specs}
 	seen := map[string]bool{}
 	var errs []error
 	for _, sp := range specs {
@@ -167,7 +175,11 @@ func NewChain(specs []Spec) (*Chain, error) {
 // found). Abstentions with nothing to go on and
 // findings that hold for the whole run are counted instead and said once by Summary.
 // A failed request without a response stays unknown (its error says why).
-func (c *Chain) Classify(s *results.Sample) {
+func (c *Chain) Classify(s *results.Sample) { c.classify(s, false) }
+
+// classify is Classify; recording, probes that judge from the whole run give their
+// pending answer (see Record).
+func (c *Chain) classify(s *results.Sample, recording bool) {
 	if s.Class == "" {
 		s.Class = results.Unknown
 	}
@@ -180,7 +192,12 @@ func (c *Chain) Classify(s *results.Sample) {
 	}
 	decided := false
 	for i, np := range c.probes {
-		v := safeJudge(np, s)
+		var v verdict
+		if bp, ok := np.p.(batchProbe); ok && recording {
+			v = bp.pending(s)
+		} else {
+			v = safeJudge(np, s)
+		}
 		applyFacts(s, v)
 		won := !decided && v.decided()
 		if !c.provisional {
@@ -299,6 +316,54 @@ func (c *Chain) Learn(s *results.Sample) {
 			bp.learn(s)
 		}
 	}
+}
+
+// Record gives s, a sample being written, the verdict the whole-run pass would give
+// it unless a probe that judges from the whole run decides (see Settled), and shows
+// it to those probes (Learn). Call it for every sample in the order they are written;
+// then Freeze. If Settled, every verdict Record gave is final and Summary is the
+// run's; otherwise call Restart and Judge every sample again, in the same order.
+// It is what thaw run's recorder does, so that the whole-run pass need not rewrite
+// a run's samples when the latency probe finds no cold starts to tell apart.
+func (c *Chain) Record(s *results.Sample) {
+	c.Learn(s)
+	if external(s) {
+		return
+	}
+	clearVerdict(s)
+	c.classify(s, true)
+}
+
+// Settled reports, after Freeze, whether no probe that judges from the whole run
+// decides or says anything about a single sample: the verdicts Record gave are then
+// the final ones.
+func (c *Chain) Settled() bool {
+	for _, np := range c.probes {
+		if bp, ok := np.p.(batchProbe); ok && bp.decides() {
+			return false
+		}
+	}
+	return true
+}
+
+// Restart readies a frozen chain to judge a recorded run again from its first
+// sample: probes that judge one sample at a time start afresh (the instance probe
+// forgets the instances it saw) and the counts behind Summary are cleared, while
+// probes that judge from the whole run keep what they learnt.
+func (c *Chain) Restart() {
+	fresh, err := NewChain(c.specs)
+	if err != nil { // the same specs built c
+		panic(fmt.Sprintf("probes: rebuilding a chain: %v", err))
+	}
+	for i, np := range c.probes {
+		if _, ok := np.p.(batchProbe); !ok {
+			c.probes[i] = fresh.probes[i]
+		}
+	}
+	if c.provisional {
+		c.Provisional()
+	}
+	c.counts = nil
 }
 
 // Learns reports whether any probe of the chain learns from the whole run (so the

@@ -2,6 +2,7 @@ package probes_test
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -229,5 +230,80 @@ func TestDefaultSpecsAreKnown(t *testing.T) {
 	}
 	if len(names) != 4 {
 		t.Errorf("Names() = %v", names)
+	}
+}
+
+// TestRecordThenSettle: a chain that records samples as they are written, then either
+// finds them settled or judges them again after Restart, gives every sample exactly
+// the verdict and reasons that judging the whole run afresh gives (Reclassify), and
+// the same probe summary, whatever the order of the probes and whether the latency
+// probe finds two groups.
+func TestRecordThenSettle(t *testing.T) {
+	withIDs := func(ss []results.Sample, truth []bool) []results.Sample {
+		inst := 0
+		for i := range ss {
+			if truth[i] {
+				inst++
+			}
+			ss[i].Evidence = &results.Evidence{Headers: map[string]string{"X-Thaw-Instance": "i-" + itoa(inst)}}
+		}
+		ss[3].Status, ss[3].Error = 429, results.ErrThrottled
+		return ss
+	}
+	bimodal := func() []results.Sample {
+		return withIDs(synth{n: 200, cold: 12, warmMS: 2, initMS: 300, sigma: 0.2, seed: 1}.samples())
+	}
+	uniform := func() []results.Sample {
+		return withIDs(synth{n: 200, cold: 0, warmMS: 2, sigma: 0.2, seed: 2}.samples())
+	}
+	tests := []struct {
+		name    string
+		specs   []probes.Spec
+		samples func() []results.Sample
+		settled bool
+	}{
+		{"default order, two groups", nil, bimodal, false},
+		{"default order, one group", nil, uniform, true},
+		{"latency first, two groups", []probes.Spec{{Name: "latency"}, {Name: "instance"}}, bimodal, false},
+		{"latency first, one group", []probes.Spec{{Name: "latency"}, {Name: "instance"}}, uniform, true},
+		{"latency alone, one group", []probes.Spec{{Name: "latency"}}, uniform, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want := tc.samples()
+			wantProbes, err := probes.Reclassify(want, tc.specs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := tc.samples()
+			c, err := probes.NewChain(tc.specs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range got {
+				c.Record(&got[i])
+			}
+			c.Freeze()
+			if c.Settled() != tc.settled {
+				t.Fatalf("settled %v, want %v", c.Settled(), tc.settled)
+			}
+			if !c.Settled() {
+				c.Restart()
+				for i := range got {
+					c.Judge(&got[i])
+				}
+			}
+			for i := range got {
+				g, w := got[i], want[i]
+				if g.Class != w.Class || g.DecidedBy != w.DecidedBy || g.Confidence != w.Confidence || g.Instance != w.Instance ||
+					fmt.Sprint(g.Evidence.Reasons) != fmt.Sprint(w.Evidence.Reasons) {
+					t.Fatalf("sample %d: %s by %q %v, judged afresh %s by %q %v", i, g.Class, g.DecidedBy, g.Evidence.Reasons,
+						w.Class, w.DecidedBy, w.Evidence.Reasons)
+				}
+			}
+			if gp := c.Summary(); fmt.Sprint(gp) != fmt.Sprint(wantProbes) {
+				t.Errorf("summary %+v, judged afresh %+v", gp, wantProbes)
+			}
+		})
 	}
 }

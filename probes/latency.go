@@ -103,6 +103,18 @@ func (p *latency) freeze() {
 	p.refitNow()
 }
 
+func (p *latency) pending(s *results.Sample) verdict {
+	if _, ok := usable(s); !ok {
+		return verdict{Reason: notComparable, NoEvidence: true}
+	}
+	return verdict{RunWide: true}
+}
+
+func (p *latency) decides() bool { return p.model != nil }
+
+// notComparable is why a sample's timing cannot be judged.
+const notComparable = "abstain: failed request or no first byte: timing not comparable"
+
 func (p *latency) observe(o obs) {
 	p.obs = append(p.obs, o)
 	if len(p.obs) >= 2*p.window { // keep the last window, moving it once per window
@@ -139,7 +151,7 @@ func (p *latency) recent() []obs {
 func (p *latency) judge(s *results.Sample) verdict {
 	o, ok := usable(s)
 	if !ok {
-		return verdict{Reason: "abstain: failed request or no first byte: timing not comparable", NoEvidence: true}
+		return verdict{Reason: notComparable, NoEvidence: true}
 	}
 	if !p.frozen {
 		p.observe(o)

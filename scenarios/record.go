@@ -29,12 +29,12 @@ func (r *Runner) deliver(s *results.Sample, search *Bisector) {
 	if search != nil {
 		search.Observe(s)
 	}
+	if s.Class == results.Cold {
+		r.prog.cold.Add(1)
+	}
 	if err := r.sink.Record(s); err != nil && r.sinkErr == nil {
 		r.sinkErr = err
 		r.abort(errSink)
-	}
-	if s.Class == results.Cold {
-		r.prog.cold.Add(1)
 	}
 }
 

@@ -53,7 +53,9 @@ phases:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if reused < 4 || fresh < 4 {
+	// On a loaded machine the burst can be served entirely by the pooled connections
+	// as they free up (dials finish after): one new connection is enough to check.
+	if reused < 4 || fresh < 1 {
 		t.Fatalf("reused %d, new %d connections: the test needs both", reused, fresh)
 	}
 }

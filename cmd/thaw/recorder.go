@@ -25,8 +25,11 @@ var errThresholdAbort = errors.New("threshold failed")
 // watchEvery is how often abort_on_fail thresholds are checked during a run.
 const watchEvery = time.Second
 
-// recorder is the run's Sink: it streams every sample to samples.ndjson and folds it
-// into the Aggregator. The runner calls it for one sample at a time.
+// recorder is the run's Sink: it gives every sample the verdict of the whole-run
+// pass's chain (final unless the latency probe, which judges from the whole run,
+// finds cold starts to tell apart: probes.Chain.Record), streams it to
+// samples.ndjson and folds it into the Aggregator. The runner calls it for one sample
+// at a time.
 type recorder struct {
 	w         *results.Writer
 	agg       *results.Aggregator
@@ -34,8 +37,8 @@ type recorder struct {
 	failedRun int
 	lastErr   string
 
-	watcher   *threshold.Watcher                  // abort_on_fail thresholds (may watch none)
-	learner   interface{ Learn(*results.Sample) } // the whole-run pass's chain, learning as samples are written
+	watcher   *threshold.Watcher // abort_on_fail thresholds (may watch none)
+	judge     sampleRecorder     // the whole-run pass's chain: final verdicts where it can, learning the rest
 	started   time.Time
 	lastCheck time.Time
 	checking  atomic.Bool           // a threshold check is running on a copy
@@ -43,22 +46,27 @@ type recorder struct {
 	checks    sync.WaitGroup
 }
 
-func newRecorder(dir string, watcher *threshold.Watcher, learner interface{ Learn(*results.Sample) }) (*recorder, error) {
+// sampleRecorder judges each sample as it is written (probes.Chain.Record).
+type sampleRecorder interface{ Record(*results.Sample) }
+
+func newRecorder(dir string, watcher *threshold.Watcher, judge sampleRecorder) (*recorder, error) {
 	w, err := results.CreateWriter(dir, results.DefaultFlushInterval)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
-	return &recorder{w: w, agg: results.NewAggregator(), watcher: watcher, learner: learner, started: now, lastCheck: now}, nil
+	return &recorder{w: w, agg: results.NewAggregator(), watcher: watcher, judge: judge, started: now, lastCheck: now}, nil
 }
 
-// Record implements scenarios.Sink.
+// Record implements scenarios.Sink. The aggregator (abort_on_fail's view, and the
+// summary kept if the whole-run pass fails) takes the sample with the runner's
+// provisional verdict, as the live progress line shows it.
 func (r *recorder) Record(s *results.Sample) error {
 	r.agg.Add(s)
+	r.judge.Record(s)
 	if err := r.w.Write(s); err != nil {
 		return err
 	}
-	r.learner.Learn(s)
 	if err := r.watchReachability(s); err != nil {
 		return err
 	}

@@ -195,8 +195,9 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if dir == "" {
 		dir = filepath.Join("results", fmt.Sprintf("%s-%s", sc.Name, time.Now().UTC().Format("20060102T150405Z")))
 	}
-	// The whole-run pass's chain learns each sample as it is written (a few bytes
-	// each), so the pass need not read the file twice.
+	// The whole-run pass's chain judges each sample as it is written and learns it
+	// (a few bytes each): the pass need not read the file twice, nor rewrite it
+	// unless the latency probe, which judges from the whole run, decides.
 	final, err := probes.NewChain(probeSpecs(sc.Probes))
 	if err != nil {
 		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
