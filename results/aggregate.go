@@ -190,6 +190,20 @@ func (a *Aggregator) Summary() (phases []PhaseSummary, totals PhaseSummary, err 
 	return phases, totals, err
 }
 
+// Phases lists the phases in summary order with only the engine's bookkeeping
+// (PhaseOf), each span completed from the samples as Summary does: the meta WriteRun
+// and SummarizeRun need, without encoding a histogram.
+func (a *Aggregator) Phases() []PhaseSummary {
+	out := make([]PhaseSummary, 0, len(a.order))
+	for _, name := range a.order {
+		p := a.phases[name]
+		info := p.info
+		info.Started, info.Ended = p.span()
+		out = append(out, PhaseOf(name, info))
+	}
+	return out
+}
+
 // Clone is a deep copy of a, for a reader that must not hold up the one feeding it (a
 // threshold check during a run builds its Summary from the copy, off the hot path):
 // copying the counters and histograms costs a small part of building a Summary.

@@ -70,15 +70,35 @@ func CreateWriter(dir string, flushEvery time.Duration) (*Writer, error) {
 	return w, nil
 }
 
-// makeReserve writes ReserveBytes of zeros to path (real blocks, not a sparse file)
-// and returns path, or "" when the disk has not even that much room.
+// makeReserve makes path a file of ReserveBytes (real blocks, not a sparse file) and
+// returns path, or "" when the disk has not even that much room.
 func makeReserve(path string) string {
-	err := os.WriteFile(path, make([]byte, ReserveBytes), 0o600)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return ""
+	}
+	err = allocate(f, ReserveBytes)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		_ = os.Remove(path)
 		return ""
 	}
 	return path
+}
+
+// writeZeros writes n zero bytes to f, a block at a time.
+func writeZeros(f *os.File, n int64) error {
+	zeros := make([]byte, 64<<10)
+	for n > 0 {
+		k, err := f.Write(zeros[:min(n, int64(len(zeros)))])
+		if err != nil {
+			return err
+		}
+		n -= int64(k)
+	}
+	return nil
 }
 
 // flushTimed is the timer's flush of what was written since the last one.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -268,6 +269,8 @@ func TestWriterFlushesWithinASecond(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Join(dir, results.ReserveFile)); err != nil || fi.Size() != results.ReserveBytes {
 		t.Errorf("reserve while open: %v", err)
+	} else if st, ok := fi.Sys().(*syscall.Stat_t); ok && st.Blocks*512 < results.ReserveBytes {
+		t.Errorf("reserve holds %d bytes of blocks, want %d: a sparse file reserves nothing", st.Blocks*512, results.ReserveBytes)
 	}
 	if err := w.Write(&results.Sample{Seq: 1, Phase: "p"}); err != nil {
 		t.Fatal(err)
@@ -319,4 +322,37 @@ func summaryOf(t *testing.T, a *results.Aggregator) []results.PhaseSummary {
 		t.Fatal(err)
 	}
 	return append(phases, totals)
+}
+
+// TestAggregatorPhases: Phases is the bookkeeping of Summary's phases (what WriteRun's
+// meta carries), whether the engine reported a phase (open model: send lag kept) or
+// only its samples did (span from the samples), in the order they were first seen.
+func TestAggregatorPhases(t *testing.T) {
+	at := time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
+	a := results.NewAggregator()
+	a.SetPhaseInfo("open", results.PhaseInfo{Workload: "rate", Started: at, Ended: at.Add(time.Second),
+		Planned: 10, Late: 1, Dropped: 2, RateTarget: 10, OpenModel: true})
+	for i := range 3 {
+		a.Add(&results.Sample{Seq: int64(i), Phase: "open", Start: at.Add(time.Duration(i) * 100 * time.Millisecond), Status: 200, LatencyMS: 1})
+		a.Add(&results.Sample{Seq: int64(10 + i), Phase: "bare", Start: at.Add(time.Duration(i) * time.Second), Status: 200, LatencyMS: 5})
+	}
+	phases, _, err := a.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.Phases()
+	if len(got) != len(phases) {
+		t.Fatalf("%d phases, Summary has %d", len(got), len(phases))
+	}
+	for i := range phases {
+		if got[i].Name != phases[i].Name || got[i].Info() != phases[i].Info() {
+			t.Errorf("phase %d: %+v, Summary's %+v", i, got[i].Info(), phases[i].Info())
+		}
+		if got[i].Count != 0 || len(got[i].Histograms) != 0 {
+			t.Errorf("phase %s carries figures: count %d, %d histograms", got[i].Name, got[i].Count, len(got[i].Histograms))
+		}
+	}
+	if got[1].Name != "bare" || !got[1].Ended.Equal(at.Add(2*time.Second).Add(5*time.Millisecond)) {
+		t.Errorf("bare phase %s ends %s, want the last sample's end", got[1].Name, got[1].Ended)
+	}
 }

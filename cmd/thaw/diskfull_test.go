@@ -63,9 +63,13 @@ func TestKeepOnlineSummaryReadsWhatWasWritten(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, results.SamplesFile), []byte(lines), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	online := &results.Summary{Scenario: "s", Phases: []results.PhaseSummary{{Name: "p", Count: 9}}, Totals: results.PhaseSummary{Count: 9}}
+	meta := &results.Summary{Scenario: "s", Phases: []results.PhaseSummary{{Name: "p"}}}
+	kept := results.NewAggregator() // what the run held in memory: 9 samples
+	for i := range 9 {
+		kept.Add(&results.Sample{Seq: int64(i), Phase: "p", Status: 200})
+	}
 	runErr := errors.New("record sample: write samples: disk full")
-	err := keepOnlineSummary(dir, online, runErr, errors.New("replace samples: no space left on device"), redact.New())
+	err := keepOnlineSummary(dir, meta, kept, runErr, errors.New("replace samples: no space left on device"), redact.New())
 	var ee *exitError
 	if !errors.As(err, &ee) || ee.code != exitAborted || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err %v, want exit 3 naming the disk", err)

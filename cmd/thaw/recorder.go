@@ -147,19 +147,26 @@ func (r *recorder) close() error {
 	return r.w.Close()
 }
 
-// summary builds the run's summary from what was recorded.
-func (r *recorder) summary(name, target string, started, ended time.Time) (*results.Summary, error) {
-	phases, totals, err := r.agg.Summary()
-	if err != nil {
-		return nil, err
-	}
+// meta is the run's summary without figures: what the run and its phases were (the
+// engine's bookkeeping), for the whole-run pass to complete from the samples.
+func (r *recorder) meta(name, target string, started, ended time.Time) *results.Summary {
 	return &results.Summary{
 		Version:  results.SummaryVersion,
 		Scenario: name,
 		Target:   target,
 		Started:  started,
 		Ended:    ended,
-		Phases:   phases,
-		Totals:   totals,
-	}, nil
+		Phases:   r.agg.Phases(),
+	}
+}
+
+// withFigures is meta with the figures of agg (phases and totals).
+func withFigures(meta *results.Summary, agg *results.Aggregator) (*results.Summary, error) {
+	phases, totals, err := agg.Summary()
+	if err != nil {
+		return nil, err
+	}
+	out := *meta
+	out.Phases, out.Totals = phases, totals
+	return &out, nil
 }

@@ -242,10 +242,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 		runErr = err
 	}
 
-	sum, err := rec.summary(sc.Name, targetLabel(sc.Target), started, ended)
-	if err != nil {
-		return abortErr(err)
-	}
+	sum := rec.meta(sc.Name, targetLabel(sc.Target), started, ended)
 	sum.Pricing = tracePricing(sc)
 	sum.ThresholdExprs = exprs
 	sum.Interrupted = stats.Interrupted
@@ -260,12 +257,12 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	}
 	// The whole-run pass: every sample judged again with all of the run in view (the
 	// online verdicts were provisional), then every figure from the final verdicts.
-	online := *sum
+	meta := *sum
 	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit, notice: stderr})
 	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.code == exitUsage {
 		return err
 	} else if err != nil {
-		return keepOnlineSummary(dir, &online, runErr, err, red)
+		return keepOnlineSummary(dir, &meta, rec.agg, runErr, err, red)
 	}
 	if err := printRunSummary(stdout, dir, sum); err != nil {
 		return abortErr(err)
@@ -284,14 +281,17 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 }
 
 // keepOnlineSummary writes a summary when the whole-run pass failed (a full disk
-// leaves no room to rewrite samples.ndjson), so the run directory stays readable: the
-// figures of the samples that did reach the file (read back, which needs no space),
-// or, when even that fails, the figures the run kept as it went. A last line cut short
-// is said in abort_reason. It returns why, the run's own error first.
-func keepOnlineSummary(dir string, online *results.Summary, runErr, passErr error, red *redact.Set) error {
-	sum, tail, err := summaryFromDisk(dir, online)
+// leaves no room to rewrite samples.ndjson), so the run directory stays readable: meta
+// with the figures of the samples that did reach the file (read back, which needs no
+// space), or, when even that fails, the figures the run kept as it went (kept, with
+// the run's provisional verdicts). A last line cut short is said in abort_reason. It
+// returns why, the run's own error first.
+func keepOnlineSummary(dir string, meta *results.Summary, kept *results.Aggregator, runErr, passErr error, red *redact.Set) error {
+	sum, tail, err := summaryFromDisk(dir, meta)
 	if err != nil {
-		sum = online
+		if sum, err = withFigures(meta, kept); err != nil {
+			sum = meta
+		}
 	}
 	reasons := []string{"whole-run pass failed: " + passErr.Error()}
 	if sum.AbortReason != "" {
@@ -323,13 +323,8 @@ func summaryFromDisk(dir string, meta *results.Summary) (*results.Summary, resul
 	if err != nil {
 		return nil, tail, err
 	}
-	phases, totals, err := agg.Summary()
-	if err != nil {
-		return nil, tail, err
-	}
-	out := *meta
-	out.Phases, out.Totals = phases, totals
-	return &out, tail, nil
+	sum, err := withFigures(meta, agg)
+	return sum, tail, err
 }
 
 // invoker is what run needs of a target: send invocations, then let go of

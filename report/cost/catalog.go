@@ -14,6 +14,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 )
@@ -132,8 +133,16 @@ type SnapStartPrices struct {
 
 // DefaultCatalog returns the catalog shipped with thaw.
 func DefaultCatalog() (Catalog, error) {
-	return ParseCatalog(defaultCatalogYAML, "catalog.yaml (embedded)")
+	c, err := defaultCatalog()
+	// a slice of its own: entries are read, never changed, once loaded
+	return Catalog{Models: append([]Entry(nil), c.Models...)}, err
 }
+
+// defaultCatalog parses the shipped catalog once per process (a run needs it before
+// and after the load: milliseconds each time).
+var defaultCatalog = sync.OnceValues(func() (Catalog, error) {
+	return ParseCatalog(defaultCatalogYAML, "catalog.yaml (embedded)")
+})
 
 // LoadCatalog reads a catalog file; an empty path returns DefaultCatalog. Entries in the
 // file replace shipped entries of the same model; other shipped entries are kept.
