@@ -35,12 +35,10 @@ type Options struct {
 	// before anything is computed. Without it the verdicts in the file are kept.
 	Judge  bool
 	Probes []probes.Spec
-	// Learned, when set with Judge, is a chain (built from Probes) that has recorded
-	// every sample of the file (probes.Chain.Record), in file order, as they were
-	// written: the first read is skipped, and when the chain is Settled the verdicts
-	// in the file are final, so the file is only read, not judged and written again.
-	// thaw run keeps it during the run (a few bytes a sample).
-	Learned *probes.Chain
+	// Recorded, when set with Judge, has seen every sample of the file as it was
+	// written, in file order (see Recording): the first read is skipped, and when the
+	// verdicts it gave are final the samples are neither judged again nor read.
+	Recorded *Recording
 	// Catalog prices the run when its summary names a pricing model; nil uses the
 	// built-in catalog. MonthlyInvocations, when > 0, overrides the scenario's.
 	Catalog            *cost.Catalog
@@ -67,11 +65,23 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrThresholds, err)
 	}
-	chain, rewrite := o.Learned, o.Judge
-	switch {
-	case o.Judge && chain != nil:
+	var chain *probes.Chain
+	rewrite := o.Judge
+	switch rec := o.Recorded; {
+	case o.Judge && rec != nil:
+		chain = rec.chain
 		chain.Freeze()
-		if rewrite = !chain.Settled(); rewrite {
+		if rewrite = !chain.Settled(); !rewrite && rec.holds(meta, o) {
+			// Every verdict was final as written and every figure was fed as the
+			// samples were: the file need not even be read.
+			rec.ka.Searched(meta)
+			sum, err := results.SummarizeAggregate(*meta, rec.agg)
+			if err != nil {
+				return nil, err
+			}
+			return complete(dir, sum, parts{chain, rec.ka, rec.price, rec.plots}, ts, o)
+		}
+		if rewrite {
 			chain.Restart()
 		}
 	case o.Judge:
@@ -119,11 +129,27 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 	if err != nil {
 		return nil, err
 	}
-	sum.KeepAlive = ka.Estimate()
-	if chain != nil {
-		sum.Probes = chain.Summary()
+	return complete(dir, sum, parts{chain, ka, price, plots}, ts, o)
+}
+
+// parts are the consumers of a run's final samples, fed: the chain that judged them
+// (nil when none did), keep-alive, cost and the plots (nil without Render).
+type parts struct {
+	chain *probes.Chain
+	ka    *keepalive.Collector
+	price *pricer
+	plots *report.Collector
+}
+
+// complete is sum (the figures of the final samples) with what the parts found and
+// the thresholds' verdicts, written to dir/summary.json and, with Render, the report.
+func complete(dir string, sum *results.Summary, p parts, ts []threshold.Threshold, o Options) (*results.Summary, error) {
+	var err error
+	sum.KeepAlive = p.ka.Estimate()
+	if p.chain != nil {
+		sum.Probes = p.chain.Summary()
 	}
-	if sum.Cost, err = price.close(); err != nil {
+	if sum.Cost, err = p.price.close(); err != nil {
 		return nil, err
 	}
 	sum.Thresholds = threshold.Evaluate(sum, ts)
@@ -131,7 +157,7 @@ func Finish(dir string, meta *results.Summary, o Options) (*results.Summary, err
 		return nil, err
 	}
 	if o.Render {
-		if err := report.Write(dir, report.Options{Summary: sum, Version: o.Version, Collected: plots}); err != nil {
+		if err := report.Write(dir, report.Options{Summary: sum, Version: o.Version, Collected: p.plots}); err != nil {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 	}

@@ -12,7 +12,9 @@ import (
 // run length (a run can have millions of samples).
 const (
 	maxTimelinePoints = 20_000 // per class reservoir (cold points are kept up to this too)
-	maxRateBins       = 600
+	maxRateBins       = 2048   // throughput bins kept; plotted regrouped, at most maxPlotRateBins
+	maxPlotRateBins   = 600
+	baseRateBinSec    = 0.05 // the finest throughput bin
 )
 
 // point is one invocation on the timeline.
@@ -60,13 +62,104 @@ func (b *breakdown) add(s *results.Sample) {
 	b.transfer += math.Max(0, s.LatencyMS-s.TTFBMS)
 }
 
-// rateBins counts completions and in-flight per time bin over the load phases.
+// rateBins counts completions, sends and in-flight at send per time bin from start.
+// Bins are baseRateBinSec times a power of two wide; when a sample falls past
+// maxRateBins bins, neighbours are merged in pairs and the width doubles. So the
+// counts are exact whatever order the samples come in and however long the run, with
+// no need to know its span first: a collector fed while the run is recorded holds
+// exactly what one fed by reading the samples afterwards holds. The plot regroups the
+// bins over the load phases' span (view).
 type rateBins struct {
 	start    time.Time
 	widthSec float64
 	done     []float64
 	inflight []float64 // sum of InFlight at send
 	sent     []float64
+}
+
+func newRateBins(start time.Time) *rateBins {
+	return &rateBins{start: start, widthSec: baseRateBinSec}
+}
+
+// index is the bin of t, growing or widening the bins to hold it; -1 before start.
+func (r *rateBins) index(t time.Time) int {
+	d := t.Sub(r.start).Seconds()
+	if d < 0 {
+		return -1
+	}
+	i := int(d / r.widthSec)
+	for i >= maxRateBins {
+		r.widen()
+		i = int(d / r.widthSec)
+	}
+	if n := i + 1; n > len(r.done) {
+		r.done = append(r.done, make([]float64, n-len(r.done))...)
+		r.inflight = append(r.inflight, make([]float64, n-len(r.inflight))...)
+		r.sent = append(r.sent, make([]float64, n-len(r.sent))...)
+	}
+	return i
+}
+
+// widen doubles the bin width, merging neighbours.
+func (r *rateBins) widen() {
+	for _, b := range [][]float64{r.done, r.inflight, r.sent} {
+		for i := range b {
+			if i%2 == 1 {
+				b[i/2] += b[i]
+			} else {
+				b[i/2] = b[i]
+			}
+		}
+	}
+	n := (len(r.done) + 1) / 2
+	r.done, r.inflight, r.sent = r.done[:n], r.inflight[:n], r.sent[:n]
+	r.widthSec *= 2
+}
+
+func (r *rateBins) add(s *results.Sample) {
+	// the later time first: it is the one that may widen the bins
+	if i := r.index(s.End()); i >= 0 {
+		r.done[i]++
+	}
+	if j := r.index(s.Start); j >= 0 {
+		r.sent[j]++
+		r.inflight[j] += float64(s.InFlight)
+	}
+}
+
+// rateView is the bins regrouped for the plot over [from, to]: completions, sends and
+// in-flight sums per bin of widthSec, the first bin starting offsetSec after from
+// (≤ 0: bins are aligned on the run's start, not on from).
+type rateView struct {
+	widthSec, offsetSec  float64
+	done, inflight, sent []float64
+}
+
+// view regroups the bins over [from, to] into bins a power of two times wider, about
+// a twentieth of the span for short spans and at least a second, never more than
+// maxRateBins of them (as the plot wants: about 20 to 600 bins).
+func (r *rateBins) view(from, to time.Time) rateView {
+	span := to.Sub(from).Seconds()
+	want := math.Max(span/20, math.Min(1, span/20))
+	if span >= 20 {
+		want = math.Max(1, span/maxPlotRateBins)
+	}
+	k := 1 // fine bins per plotted bin: the power of two nearest want, enough to stay under the cap
+	for float64(2*k)*r.widthSec <= want*math.Sqrt2 || span/(float64(k)*r.widthSec) > maxPlotRateBins {
+		k *= 2
+	}
+	first := max(int(from.Sub(r.start).Seconds()/r.widthSec), 0)
+	first -= first % k
+	last := min(int(math.Ceil(to.Sub(r.start).Seconds()/r.widthSec)), len(r.done))
+	v := rateView{widthSec: float64(k) * r.widthSec, offsetSec: float64(first)*r.widthSec - from.Sub(r.start).Seconds()}
+	for i := first; i < last; i += k {
+		var done, inflight, sent float64
+		for j := i; j < min(i+k, len(r.done)); j++ {
+			done, inflight, sent = done+r.done[j], inflight+r.inflight[j], sent+r.sent[j]
+		}
+		v.done, v.inflight, v.sent = append(v.done, done), append(v.inflight, inflight), append(v.sent, sent)
+	}
+	return v
 }
 
 // collected is everything the plots need from one pass over samples.ndjson.
@@ -76,7 +169,7 @@ type collected struct {
 	timeline  map[results.Class]*reservoir
 	failures  *reservoir
 	breakdown map[results.Class]*breakdown
-	rates     *rateBins // nil when no rate, ramp or concurrency phase
+	rates     *rateBins // nil until a sample of a rate, ramp, concurrency or trace phase
 	loadPhase map[string]bool
 	total     int64
 }
@@ -93,21 +186,29 @@ func newCollected(s *results.Summary) *collected {
 	for i, cl := range []results.Class{results.Cold, results.Warm, results.Unknown} {
 		c.timeline[cl] = newReservoir(maxTimelinePoints, uint64(i+1))
 	}
-	c.rates = newRateBins(s, c.loadPhase)
+	for _, p := range s.Phases {
+		if isLoad(p.Workload) {
+			c.loadPhase[p.Name] = true
+		}
+	}
 	return c
 }
 
-// newRateBins sizes the throughput bins from the load phases' span: at most
-// maxRateBins bins, each a whole number of seconds (or a fraction for short runs).
-func newRateBins(s *results.Summary, load map[string]bool) *rateBins {
-	var from, to time.Time
+// isLoad reports whether a phase of this workload is drawn on the throughput plot.
+func isLoad(workload string) bool {
+	switch workload {
+	case "rate", "ramp", "concurrency", "trace":
+		return true
+	}
+	return false
+}
+
+// loadSpan is the span of s's load phases; ok is false when there is none.
+func loadSpan(s *results.Summary) (from, to time.Time, ok bool) {
 	for _, p := range s.Phases {
-		switch p.Workload {
-		case "rate", "ramp", "concurrency", "trace":
-		default:
+		if !isLoad(p.Workload) {
 			continue
 		}
-		load[p.Name] = true
 		if from.IsZero() || p.Started.Before(from) {
 			from = p.Started
 		}
@@ -115,28 +216,7 @@ func newRateBins(s *results.Summary, load map[string]bool) *rateBins {
 			to = p.Ended
 		}
 	}
-	if len(load) == 0 || !to.After(from) {
-		return nil
-	}
-	span := to.Sub(from).Seconds()
-	width := math.Max(1, math.Ceil(span/maxRateBins))
-	if span < 20 {
-		width = math.Max(span/20, 0.05)
-	}
-	n := int(math.Ceil(span/width)) + 1
-	return &rateBins{start: from, widthSec: width, done: make([]float64, n), inflight: make([]float64, n), sent: make([]float64, n)}
-}
-
-func (r *rateBins) add(s *results.Sample) {
-	i := int(s.End().Sub(r.start).Seconds() / r.widthSec)
-	if i >= 0 && i < len(r.done) {
-		r.done[i]++
-	}
-	j := int(s.Start.Sub(r.start).Seconds() / r.widthSec)
-	if j >= 0 && j < len(r.sent) {
-		r.sent[j]++
-		r.inflight[j] += float64(s.InFlight)
-	}
+	return from, to, !from.IsZero() && to.After(from)
 }
 
 func (c *collected) add(s *results.Sample) error {
@@ -147,7 +227,10 @@ func (c *collected) add(s *results.Sample) error {
 	if e := s.End(); e.After(c.end) {
 		c.end = e
 	}
-	if c.rates != nil && c.loadPhase[s.Phase] {
+	if c.loadPhase[s.Phase] {
+		if c.rates == nil {
+			c.rates = newRateBins(c.start)
+		}
 		c.rates.add(s)
 	}
 	if s.LatencyMS <= 0 {

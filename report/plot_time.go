@@ -1,6 +1,8 @@
 package report
 
 import (
+	"time"
+
 	"fmt"
 	"image/color"
 	"math"
@@ -211,15 +213,16 @@ func addPhaseMarks(p *plot.Plot, s *results.Summary, c *collected, w window, div
 // throughputFigure stacks two plots sharing the time axis: completions per second and
 // mean requests in flight, over the rate, ramp and concurrency phases.
 func throughputFigure(s *results.Summary, c *collected) (*Figure, error) {
-	r := c.rates
-	if r == nil {
+	from, to, ok := loadSpan(s)
+	if c.rates == nil || !ok {
 		return nil, nil
 	}
-	span := float64(len(r.done)) * r.widthSec
+	r := c.rates.view(from, to)
+	span := to.Sub(from).Seconds()
 	div, unit := timeUnit(span)
 	rate, inflight := make(plotter.XYs, len(r.done)), make(plotter.XYs, 0, len(r.done))
 	for i := range r.done {
-		x := (float64(i) + 0.5) * r.widthSec / div
+		x := (r.offsetSec + (float64(i)+0.5)*r.widthSec) / div
 		rate[i] = plotter.XY{X: x, Y: r.done[i] / r.widthSec}
 		if r.sent[i] > 0 {
 			inflight = append(inflight, plotter.XY{X: x, Y: r.inflight[i] / r.sent[i]})
@@ -236,7 +239,7 @@ func throughputFigure(s *results.Summary, c *collected) (*Figure, error) {
 			return nil, err
 		}
 	}
-	addTargetRate(top, s, r, div)
+	addTargetRate(top, s, from, div)
 	for _, p := range []*plot.Plot{top, bottom} {
 		p.X.Min, p.X.Max = 0, span/div
 		p.Y.Min = 0
@@ -253,14 +256,14 @@ func throughputFigure(s *results.Summary, c *collected) (*Figure, error) {
 }
 
 // addTargetRate draws each open-model phase's target rate as a dashed segment.
-func addTargetRate(p *plot.Plot, s *results.Summary, r *rateBins, div float64) {
+func addTargetRate(p *plot.Plot, s *results.Summary, from time.Time, div float64) {
 	added := false
 	for _, ph := range s.Phases {
 		if ph.RateTarget <= 0 || ph.Started.IsZero() {
 			continue
 		}
-		x0 := ph.Started.Sub(r.start).Seconds() / div
-		x1 := ph.Ended.Sub(r.start).Seconds() / div
+		x0 := ph.Started.Sub(from).Seconds() / div
+		x1 := ph.Ended.Sub(from).Seconds() / div
 		l, err := plotter.NewLine(plotter.XYs{{X: x0, Y: ph.RateTarget}, {X: x1, Y: ph.RateTarget}})
 		if err != nil {
 			continue

@@ -27,18 +27,24 @@ func Figures(dir string, s *results.Summary) ([]*Figure, error) {
 }
 
 // Collector gathers what the plots need from the samples, with bounded memory, so the
-// whole-run pass can feed it alongside its other consumers instead of the report
-// reading samples.ndjson again. It is not safe for concurrent use.
+// whole-run pass (or thaw run, as it records the samples) can feed it alongside its
+// other consumers instead of the report reading samples.ndjson again. Fed the samples
+// in file order, it holds the same whether fed as they are written or read back
+// afterwards. It is not safe for concurrent use.
 type Collector struct{ c *collected }
 
-// NewCollector returns a Collector for a run whose phases (names, workloads, spans)
-// and start are those of s; the figures themselves are taken later.
+// NewCollector returns a Collector for a run whose phases (names and workloads) and
+// start are those of s (Started may be zero: the first sample's start then); spans
+// and the end are taken from the summary the figures are drawn with.
 func NewCollector(s *results.Summary) *Collector { return &Collector{c: newCollected(s)} }
 
 // Add takes one sample with its final verdict.
 func (c *Collector) Add(s *results.Sample) { _ = c.c.add(s) }
 
 func figures(s *results.Summary, c *collected) ([]*Figure, error) {
+	if s.Ended.After(c.end) { // a collector fed while the run was recorded did not know its end
+		c.end = s.Ended
+	}
 	figs, err := latencyFigures(s)
 	if err != nil {
 		return nil, err

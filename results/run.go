@@ -75,6 +75,16 @@ func SummarizeRun(meta Summary, next Samples) (*Summary, error) {
 	return runSummary(meta, agg)
 }
 
+// SummarizeAggregate is the summary of the samples agg was fed, when they were fed as
+// they were written (thaw run's record-time figures): the same meta rules apply, and
+// meta's phase bookkeeping is set on agg.
+func SummarizeAggregate(meta Summary, agg *Aggregator) (*Summary, error) {
+	for _, p := range meta.Phases {
+		agg.SetPhaseInfo(p.Name, p.Info())
+	}
+	return runSummary(meta, agg)
+}
+
 // runAggregator is an Aggregator that knows meta's phases.
 func runAggregator(meta Summary) *Aggregator {
 	agg := NewAggregator()

@@ -14,6 +14,9 @@ func (r *Runner) deliver(s *results.Sample, search *Bisector) {
 	if s == nil {
 		return
 	}
+	// Times are judged and summed from here on as the file holds them: wall clock, no
+	// monotonic reading, so what is computed now and from the file later agree.
+	s.Start, s.Scheduled = s.Start.Round(0), s.Scheduled.Round(0)
 	r.recMu.Lock()
 	defer r.recMu.Unlock()
 	r.prog.completed.Add(1)
@@ -48,6 +51,8 @@ func (r *Runner) recordPhase(ps *PhaseStats) {
 	r.recMu.Lock()
 	defer r.recMu.Unlock()
 	if r.sinkErr == nil {
-		pr.RecordPhase(ps.Name, ps.PhaseInfo)
+		info := ps.PhaseInfo
+		info.Started, info.Ended = info.Started.Round(0), info.Ended.Round(0) // as the file holds them
+		pr.RecordPhase(ps.Name, info)
 	}
 }

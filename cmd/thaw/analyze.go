@@ -33,12 +33,12 @@ func (a *analysisOptions) addFlags(cmd *cobra.Command) {
 // finish settles how a run is finished: whether every sample is judged again (and
 // with which probes), and whether the report files are rendered.
 type finish struct {
-	judge   bool
-	probes  []probes.Spec
-	learned *probes.Chain // a chain that learnt every sample as it was written
-	notice  io.Writer     // told what the user should know (default stderr)
-	render  bool
-	junit   string // receives the threshold verdicts when set
+	judge    bool
+	probes   []probes.Spec
+	recorded *analysis.Recording // the pass as done while the samples were written (thaw run)
+	notice   io.Writer           // told what the user should know (default stderr)
+	render   bool
+	junit    string // receives the threshold verdicts when set
 }
 
 // finishRun runs the whole-run pass (package analysis) over dir: final verdicts,
@@ -49,18 +49,10 @@ func finishRun(dir string, meta *results.Summary, a analysisOptions, f finish) (
 	if err != nil {
 		return nil, false, usageErr(err)
 	}
-	notice := f.notice
-	if notice == nil {
-		notice = os.Stderr
-	}
 	panicsBefore := probes.Panics()
-	sum, err := analysis.Finish(dir, meta, analysis.Options{
-		Judge: f.judge, Probes: f.probes, Learned: f.learned, Catalog: &cat, MonthlyInvocations: a.monthlyInvocations,
-		Render: f.render, Version: versionString(),
-		Notice: func(msg string) { fmt.Fprintf(notice, "thaw: %s\n", msg) },
-	})
+	sum, err := analysis.Finish(dir, meta, f.options(cat, a))
 	if n := probes.Panics() - panicsBefore; n > 0 {
-		fmt.Fprintf(notice, "thaw: a probe failed (panicked) on %d samples; they stay unknown for that probe, with the panic in evidence.reasons\n", n)
+		fmt.Fprintf(f.noticeWriter(), "thaw: a probe failed (panicked) on %d samples; they stay unknown for that probe, with the panic in evidence.reasons\n", n)
 	}
 	if errors.Is(err, analysis.ErrThresholds) {
 		return nil, false, usageErr(err)
@@ -74,6 +66,24 @@ func finishRun(dir string, meta *results.Summary, a analysisOptions, f finish) (
 		}
 	}
 	return sum, analysis.Passed(sum), nil
+}
+
+// options are the whole-run pass's options for f, with catalog cat.
+func (f finish) options(cat cost.Catalog, a analysisOptions) analysis.Options {
+	notice := f.noticeWriter()
+	return analysis.Options{
+		Judge: f.judge, Probes: f.probes, Recorded: f.recorded, Catalog: &cat, MonthlyInvocations: a.monthlyInvocations,
+		Render: f.render, Version: versionString(),
+		Notice: func(msg string) { fmt.Fprintf(notice, "thaw: %s\n", msg) },
+	}
+}
+
+// noticeWriter is where f's notices go (default stderr).
+func (f finish) noticeWriter() io.Writer {
+	if f.notice == nil {
+		return os.Stderr
+	}
+	return f.notice
 }
 
 // loadCatalog is the pricing catalog: the built-in one, or the file given.

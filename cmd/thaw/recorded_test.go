@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,8 +21,9 @@ import (
 // rewrites samples.ndjson at its end only when the latency probe, which judges from
 // the whole run, decides something. Whichever way a run went, what it wrote must be
 // exactly what judging every sample again from its stored evidence gives
-// (`thaw report --reclassify`): the same samples file, byte for byte, and the same
-// verdict counts and probe summaries.
+// (`thaw report --reclassify`): the same samples file and the same summary.json, byte
+// for byte (when nothing is left to judge, thaw run takes every figure from what it
+// gathered as it wrote the samples, without reading them back).
 func TestRecordedVerdictsAreFinal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs in the full pass: the latency case needs undistorted timing")
@@ -143,13 +143,8 @@ phases:
 			if rejudged := readFile(t, filepath.Join(again, results.SamplesFile)); rejudged != recorded {
 				t.Errorf("samples.ndjson written by thaw run differs from the samples judged again:\n%s", firstDiff(recorded, rejudged))
 			}
-			sum2 := readSummary(t, again)
-			if sum.Totals.Cold != sum2.Totals.Cold || sum.Totals.Warm != sum2.Totals.Warm || sum.Totals.Unknown != sum2.Totals.Unknown {
-				t.Errorf("totals cold/warm/unknown %d/%d/%d, judged again %d/%d/%d", sum.Totals.Cold, sum.Totals.Warm,
-					sum.Totals.Unknown, sum2.Totals.Cold, sum2.Totals.Warm, sum2.Totals.Unknown)
-			}
-			if !reflect.DeepEqual(sum.Probes, sum2.Probes) {
-				t.Errorf("probes %+v, judged again %+v", sum.Probes, sum2.Probes)
+			if a, b := readFile(t, filepath.Join(again, results.SummaryFile)), readFile(t, filepath.Join(dir, results.SummaryFile)); a != b {
+				t.Errorf("summary.json written by thaw run differs from the one judged again:\n%s", firstDiff(b, a))
 			}
 		})
 	}
@@ -171,4 +166,41 @@ func firstDiff(a, b string) string {
 		}
 	}
 	return "(same lines)"
+}
+
+// TestRunReportEqualsReportFromFile: when nothing is left to judge, thaw run draws its
+// report from what it gathered as it wrote the samples; `thaw report`, reading the
+// samples back, must draw the very same files.
+func TestRunReportEqualsReportFromFile(t *testing.T) {
+	srv := httptest.NewServer(delayHandler(time.Millisecond))
+	t.Cleanup(srv.Close)
+	dir := filepath.Join(t.TempDir(), "run")
+	code, _, stderr := runCLI(t, "run", writeScenario(t, `
+version: 1
+name: report
+target: {url: "${URL}"}
+phases:
+  - {name: closed, concurrency: {workers: 3, duration: 600ms}}
+  - {name: open, rate: {rps: 200, duration: 600ms}}
+`), "--target", srv.URL, "--out", dir, "--quiet")
+	if code != 0 {
+		t.Fatalf("thaw run: exit %d: %s", code, stderr)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if err := os.CopyFS(again, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, "report", again); code != 0 {
+		t.Fatalf("thaw report: exit %d: %s", code, stderr)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "plots", "*.svg"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("plots: %v %v", files, err)
+	}
+	for _, f := range append(files, filepath.Join(dir, "summary.json"), filepath.Join(dir, "summary.md"), filepath.Join(dir, "report.html")) {
+		rel, _ := filepath.Rel(dir, f)
+		if a, b := readFile(t, f), readFile(t, filepath.Join(again, rel)); a != b {
+			t.Errorf("%s drawn by thaw run differs from thaw report's:\n%s", rel, firstDiff(a, b))
+		}
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/thaw-dev/thaw/analysis"
 	"github.com/thaw-dev/thaw/report/threshold"
 	"github.com/thaw-dev/thaw/results"
 )
@@ -25,20 +26,19 @@ var errThresholdAbort = errors.New("threshold failed")
 // watchEvery is how often abort_on_fail thresholds are checked during a run.
 const watchEvery = time.Second
 
-// recorder is the run's Sink: it gives every sample the verdict of the whole-run
-// pass's chain (final unless the latency probe, which judges from the whole run,
-// finds cold starts to tell apart: probes.Chain.Record), streams it to
-// samples.ndjson and folds it into the Aggregator. The runner calls it for one sample
-// at a time.
+// recorder is the run's Sink: it gives every sample the verdict it is written with
+// (final unless the latency probe, which judges from the whole run, finds cold starts
+// to tell apart), streams it to samples.ndjson and feeds the figures of the whole-run
+// pass (analysis.Recording). The runner calls it for one sample at a time.
 type recorder struct {
 	w         *results.Writer
-	agg       *results.Aggregator
+	pass      *analysis.Recording
+	watched   *results.Aggregator // abort_on_fail's view, with the runner's provisional verdicts; nil when nothing is watched
 	answered  bool
 	failedRun int
 	lastErr   string
 
 	watcher   *threshold.Watcher // abort_on_fail thresholds (may watch none)
-	judge     sampleRecorder     // the whole-run pass's chain: final verdicts where it can, learning the rest
 	started   time.Time
 	lastCheck time.Time
 	checking  atomic.Bool           // a threshold check is running on a copy
@@ -46,27 +46,31 @@ type recorder struct {
 	checks    sync.WaitGroup
 }
 
-// sampleRecorder judges each sample as it is written (probes.Chain.Record).
-type sampleRecorder interface{ Record(*results.Sample) }
-
-func newRecorder(dir string, watcher *threshold.Watcher, judge sampleRecorder) (*recorder, error) {
+func newRecorder(dir string, watcher *threshold.Watcher, pass *analysis.Recording) (*recorder, error) {
 	w, err := results.CreateWriter(dir, results.DefaultFlushInterval)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
-	return &recorder{w: w, agg: results.NewAggregator(), watcher: watcher, judge: judge, started: now, lastCheck: now}, nil
+	r := &recorder{w: w, pass: pass, watcher: watcher, started: now, lastCheck: now}
+	if watcher != nil && watcher.Active() {
+		r.watched = results.NewAggregator()
+	}
+	return r, nil
 }
 
-// Record implements scenarios.Sink. The aggregator (abort_on_fail's view, and the
-// summary kept if the whole-run pass fails) takes the sample with the runner's
-// provisional verdict, as the live progress line shows it.
+// Record implements scenarios.Sink. abort_on_fail's thresholds see the sample with
+// the runner's provisional verdict, as the live progress line shows it; the file and
+// the whole-run pass get the verdict it is written with.
 func (r *recorder) Record(s *results.Sample) error {
-	r.agg.Add(s)
-	r.judge.Record(s)
+	if r.watched != nil {
+		r.watched.Add(s)
+	}
+	r.pass.Judge(s)
 	if err := r.w.Write(s); err != nil {
 		return err
 	}
+	r.pass.Add(s)
 	if err := r.watchReachability(s); err != nil {
 		return err
 	}
@@ -82,11 +86,11 @@ func (r *recorder) watchThresholds() error {
 	if p := r.abort.Load(); p != nil {
 		return *p
 	}
-	if r.watcher == nil || !r.watcher.Active() || time.Since(r.lastCheck) < watchEvery || !r.checking.CompareAndSwap(false, true) {
+	if r.watched == nil || time.Since(r.lastCheck) < watchEvery || !r.checking.CompareAndSwap(false, true) {
 		return nil
 	}
 	r.lastCheck = time.Now()
-	snap, elapsed := r.agg.Clone(), r.lastCheck.Sub(r.started)
+	snap, elapsed := r.watched.Clone(), r.lastCheck.Sub(r.started)
 	r.checks.Add(1)
 	go func() {
 		defer r.checks.Done()
@@ -119,7 +123,10 @@ func (r *recorder) check(snap *results.Aggregator, elapsed time.Duration) error 
 
 // RecordPhase implements the runner's optional phase-info sink.
 func (r *recorder) RecordPhase(name string, info results.PhaseInfo) {
-	r.agg.SetPhaseInfo(name, info)
+	r.pass.SetPhaseInfo(name, info)
+	if r.watched != nil {
+		r.watched.SetPhaseInfo(name, info)
+	}
 }
 
 func (r *recorder) watchReachability(s *results.Sample) error {
@@ -145,19 +152,6 @@ func (r *recorder) watchReachability(s *results.Sample) error {
 func (r *recorder) close() error {
 	r.checks.Wait()
 	return r.w.Close()
-}
-
-// meta is the run's summary without figures: what the run and its phases were (the
-// engine's bookkeeping), for the whole-run pass to complete from the samples.
-func (r *recorder) meta(name, target string, started, ended time.Time) *results.Summary {
-	return &results.Summary{
-		Version:  results.SummaryVersion,
-		Scenario: name,
-		Target:   target,
-		Started:  started,
-		Ended:    ended,
-		Phases:   r.agg.Phases(),
-	}
 }
 
 // withFigures is meta with the figures of agg (phases and totals).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/thaw-dev/thaw/analysis"
 	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/probes"
 	"github.com/thaw-dev/thaw/report/threshold"
@@ -195,14 +196,22 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	if dir == "" {
 		dir = filepath.Join("results", fmt.Sprintf("%s-%s", sc.Name, time.Now().UTC().Format("20060102T150405Z")))
 	}
-	// The whole-run pass's chain judges each sample as it is written and learns it
-	// (a few bytes each): the pass need not read the file twice, nor rewrite it
-	// unless the latency probe, which judges from the whole run, decides.
-	final, err := probes.NewChain(probeSpecs(sc.Probes))
+	// The whole-run pass, done as the samples are written where it can be: each gets
+	// the verdict of the probes that need no view of the whole run, and feeds every
+	// figure; the latency probe learns it (a few bytes each). At the end the pass
+	// judges and rewrites the file only if the latency probe finds two groups.
+	started := time.Now().Round(0) // wall clock, as the files hold times
+	cat, err := loadCatalog(o.analysis.pricingFile)
 	if err != nil {
-		return usageErr(fmt.Errorf("%s: probes: %w", sc.File, err))
+		return usageErr(err)
 	}
-	rec, err := newRecorder(dir, threshold.NewWatcher(ts), final)
+	fin := finish{judge: true, probes: probeSpecs(sc.Probes), render: !o.noReport, junit: o.junit, notice: stderr}
+	recording, err := analysis.NewRecording(plannedMeta(sc, started), fin.options(cat, o.analysis))
+	if err != nil {
+		return usageErr(fmt.Errorf("%s: %w", sc.File, err))
+	}
+	fin.recorded = recording
+	rec, err := newRecorder(dir, threshold.NewWatcher(ts), recording)
 	if err != nil {
 		return abortErr(err)
 	}
@@ -217,12 +226,11 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	sink := &guardedSink{next: rec, redact: red, budget: budget}
 	ropts := append(seg.opts, scenarios.WithTimeScale(o.timeScale))
 	if watcher := rec.watcher; !progress && !watcher.Active() {
-		// Nobody reads verdicts as they come: only an idle search needs them now;
-		// the whole-run pass judges every sample.
+		// Nobody reads provisional verdicts as they come: only an idle search needs
+		// them; the recorder gives every sample the verdict it is written with.
 		ropts = append(ropts, scenarios.WithSearchOnlyVerdicts())
 	}
 	runner := scenarios.NewRunner(sc, inv, chain, sink, ropts...)
-	started := time.Now()
 	done := make(chan struct{})
 	if progress {
 		go showProgress(rawStderr, runner, done)
@@ -234,16 +242,16 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	}
 	stats, runErr := runner.Run(ctx)
 	close(done)
-	ended := time.Now()
+	ended := time.Now().Round(0)
 	if o.segments.startAt != "" { // the wait for the common start is not part of the run
-		started = stats.Started
+		started = stats.Started.Round(0)
 	}
 	if err := rec.close(); err != nil && runErr == nil {
 		runErr = err
 	}
 
-	sum := rec.meta(sc.Name, targetLabel(sc.Target), started, ended)
-	sum.Pricing = tracePricing(sc)
+	sum := plannedMeta(sc, started)
+	sum.Target, sum.Ended, sum.Phases = targetLabel(sc.Target), ended, recording.Figures().Phases()
 	sum.ThresholdExprs = exprs
 	sum.Interrupted = stats.Interrupted
 	sum.RunID, sum.Segment = seg.runID, seg.segment
@@ -258,11 +266,11 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// The whole-run pass: every sample judged again with all of the run in view (the
 	// online verdicts were provisional), then every figure from the final verdicts.
 	meta := *sum
-	sum, verdict, err := finishRun(dir, sum, o.analysis, finish{judge: true, learned: final, render: !o.noReport, junit: o.junit, notice: stderr})
+	sum, verdict, err := finishRun(dir, sum, o.analysis, fin)
 	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.code == exitUsage {
 		return err
 	} else if err != nil {
-		return keepOnlineSummary(dir, &meta, rec.agg, runErr, err, red)
+		return keepOnlineSummary(dir, &meta, recording.Figures(), runErr, err, red)
 	}
 	if err := printRunSummary(stdout, dir, sum); err != nil {
 		return abortErr(err)
@@ -280,11 +288,22 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	return nil
 }
 
+// plannedMeta is what is known of a run of sc before it starts: the summary's scenario,
+// start, pricing and phases (names and workloads), for the whole-run pass done as the
+// samples are written (analysis.Recording).
+func plannedMeta(sc *scenarios.Scenario, started time.Time) *results.Summary {
+	m := &results.Summary{Version: results.SummaryVersion, Scenario: sc.Name, Started: started, Pricing: tracePricing(sc)}
+	for _, p := range sc.Phases {
+		m.Phases = append(m.Phases, results.PhaseOf(p.Name, results.PhaseInfo{Workload: p.Workload()}))
+	}
+	return m
+}
+
 // keepOnlineSummary writes a summary when the whole-run pass failed (a full disk
 // leaves no room to rewrite samples.ndjson), so the run directory stays readable: meta
 // with the figures of the samples that did reach the file (read back, which needs no
 // space), or, when even that fails, the figures the run kept as it went (kept, with
-// the run's provisional verdicts). A last line cut short is said in abort_reason. It
+// the verdicts given as the samples were written). A last line cut short is said in abort_reason. It
 // returns why, the run's own error first.
 func keepOnlineSummary(dir string, meta *results.Summary, kept *results.Aggregator, runErr, passErr error, red *redact.Set) error {
 	sum, tail, err := summaryFromDisk(dir, meta)

@@ -50,12 +50,22 @@ func NewCollector(s *results.Summary, o Options) *Collector {
 		case "idle-search":
 			c.phases[p.Name] = true
 			c.search[p.Name] = true
-			if p.Search != nil {
-				c.probes = append(c.probes, p.Search.Probes...)
-			}
 		}
 	}
+	c.Searched(s)
 	return c
+}
+
+// Searched takes the idle searches' rounds from s, reported with the estimate: a
+// collector made before the run ended (thaw run's, fed as samples are written) learns
+// them from the final summary.
+func (c *Collector) Searched(s *results.Summary) {
+	c.probes = nil
+	for _, p := range s.Phases {
+		if p.Workload == "idle-search" && p.Search != nil {
+			c.probes = append(c.probes, p.Search.Probes...)
+		}
+	}
 }
 
 // Add takes one sample.
