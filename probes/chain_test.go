@@ -307,3 +307,30 @@ func TestRecordThenSettle(t *testing.T) {
 		})
 	}
 }
+
+// TestBodyFieldsSampleBySample: a probe reads each sample's own body, whether the
+// bodies repeat, change, are cut short (not complete JSON), do not mention the field,
+// or spell its name with escapes.
+func TestBodyFieldsSampleBySample(t *testing.T) {
+	c, err := probes.NewChain([]probes.Spec{{Name: "instance", Options: map[string]any{"field": "meta.id"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ body, want string }{
+		{`{"meta":{"id":"a"},"x":1}`, "a"},
+		{`{"meta":{"id":"a"},"x":1}`, "a"},
+		{`{"meta":{"id":"b"},"x":1}`, "b"},
+		{`{"other":{"idx":"c"}}`, ""},
+		{`{"meta":{"id":"c"},"big":"cut sho`, "c"},
+		{`plain text id`, ""},
+		{`{"meta":{"\u0069d":"d"}}`, "d"},
+		{`{"meta":{"id":"a"},"x":1}`, "a"},
+	}
+	for i, tc := range tests {
+		s := sample(nil, tc.body, 1)
+		c.Classify(&s)
+		if s.Instance != tc.want {
+			t.Errorf("sample %d (%s): instance %q, want %q", i, tc.body, s.Instance, tc.want)
+		}
+	}
+}

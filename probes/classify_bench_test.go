@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/thaw-dev/thaw/probes"
+	"github.com/thaw-dev/thaw/results"
 )
 
 // BenchmarkClassifyOnline is the per-sample cost of the default chain online, with
@@ -62,5 +63,37 @@ func BenchmarkClassifyProvisional(b *testing.B) {
 		s.Evidence = nil
 		c.Classify(&s)
 		i++
+	}
+}
+
+// BenchmarkRecord is the default chain as thaw run's recorder uses it on every sample
+// (Chain.Record): verdicts with reasons from marker, instance and platform, the latency
+// probe learning. Responses as functions give them: a plain body with a header thaw
+// keeps, a JSON body that says nothing about the instance, one that does (markers).
+func BenchmarkRecord(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		headers map[string]string
+		body    string
+	}{
+		{"plain", map[string]string{"Server-Timing": "app;dur=0.000"}, "ok"},
+		{"json", nil, `{"order":{"id":"a-17","items":[1,2,3],"total":12.5},"status":"ok","region":"eu-west-1"}`},
+		{"json markers", nil, `{"result":"ok","cold":false,"instance":"i-3","count":17,"init_ms":212,"since_init_ms":53000}`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			ss, _ := synth{n: 5000, cold: 0, warmMS: 2, sigma: 0.2, seed: 9}.samples()
+			c, err := probes.NewChain(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				s := ss[i%len(ss)]
+				s.Evidence = &results.Evidence{Headers: bc.headers, Body: bc.body}
+				c.Record(&s)
+				i++
+			}
+		})
 	}
 }

@@ -37,21 +37,39 @@ func canonical(names []string) []string {
 	return out
 }
 
-// bodyValue returns the first of fields found in the sample's JSON body prefix, as
-// text. Fields may be dotted paths (meta.instance). A truncated body is scanned for
+// bodyReader finds fields in the JSON body prefix of one sample after another, for
+// one probe (which asks for several fields of each sample). A body is parsed at most
+// once, and again only when the next sample's body differs (functions often answer
+// the same body); a body that names none of the fields asked for is not parsed at
+// all. Parsing every body for every field was most of the cost of recording a sample
+// whose function answers JSON. Not safe for concurrent use (nor is a probe).
+type bodyReader struct {
+	body   string         // the body last parsed
+	doc    map[string]any // its document; nil when it is not complete JSON
+	parsed bool
+}
+
+// value returns the first of fields found in the sample's JSON body prefix, as text.
+// Fields may be dotted paths (meta.instance). A truncated body is scanned for
 // top-level-looking `"name": value` pairs instead.
-func bodyValue(s *results.Sample, fields []string) (string, string, bool) {
+func (r *bodyReader) value(s *results.Sample, fields []string) (string, string, bool) {
 	if s.Evidence == nil || s.Evidence.Body == "" || len(fields) == 0 {
 		return "", "", false
 	}
 	body := s.Evidence.Body
-	var doc map[string]any
-	if !strings.Contains(body, `"`) {
-		return "", "", false // not JSON: nothing to find
+	if !mentionsAny(body, fields) {
+		return "", "", false // not JSON, or none of the fields: nothing to find
 	}
-	if err := json.Unmarshal([]byte(body), &doc); err == nil {
+	if !r.parsed || r.body != body {
+		r.body, r.doc, r.parsed = body, nil, true
+		var doc map[string]any
+		if json.Unmarshal([]byte(body), &doc) == nil {
+			r.doc = doc
+		}
+	}
+	if r.doc != nil {
 		for _, f := range fields {
-			if v, ok := jsonPath(doc, f); ok {
+			if v, ok := jsonPath(r.doc, f); ok {
 				return v, f, true
 			}
 		}
@@ -63,6 +81,29 @@ func bodyValue(s *results.Sample, fields []string) (string, string, bool) {
 		}
 	}
 	return "", "", false
+}
+
+// mentionsAny reports whether body may hold one of fields: the last element of its
+// path, quoted. A body with \u escapes, which could spell a name otherwise, always may.
+func mentionsAny(body string, fields []string) bool {
+	if strings.Contains(body, `\u`) {
+		return true
+	}
+	for _, f := range fields {
+		name := f[strings.LastIndex(f, ".")+1:]
+		for i := 0; ; {
+			j := strings.Index(body[i:], name)
+			if j < 0 {
+				break
+			}
+			at := i + j
+			if at > 0 && body[at-1] == '"' && at+len(name) < len(body) && body[at+len(name)] == '"' {
+				return true
+			}
+			i = at + 1
+		}
+	}
+	return false
 }
 
 func jsonPath(doc map[string]any, path string) (string, bool) {
@@ -117,11 +158,11 @@ func scanField(body, path string) (string, bool) {
 }
 
 // value looks in the headers first, then in the body fields; from names the source.
-func value(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
+func (r *bodyReader) valueOf(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
 	if v, n, ok := headerValue(s, headers); ok {
 		return v, "header " + n, true
 	}
-	if v, n, ok := bodyValue(s, fields); ok {
+	if v, n, ok := r.value(s, fields); ok {
 		return v, "body field " + n, true
 	}
 	return "", "", false

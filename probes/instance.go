@@ -16,6 +16,7 @@ type instance struct {
 	headers, fields []string
 	re              *regexp.Regexp
 	seen            map[string]bool
+	body            bodyReader
 }
 
 func (p *instance) evidenceHeaders() []string { return p.headers }
@@ -40,7 +41,7 @@ func newInstance(o *opts) (probe, error) {
 }
 
 func (p *instance) id(s *results.Sample) (string, string) {
-	if v, from, ok := value(s, p.headers, p.fields); ok {
+	if v, from, ok := p.body.valueOf(s, p.headers, p.fields); ok {
 		return v, from
 	}
 	if p.re != nil && s.Evidence != nil {

@@ -35,6 +35,7 @@ type markerNames struct{ headers, fields []string }
 type marker struct {
 	cold, instance, init, since, count, prewarmed, queued markerNames
 	prewarmMarginMS, queuedMinMS                          float64
+	body                                                  bodyReader
 }
 
 func (m *marker) evidenceHeaders() []string {
@@ -63,7 +64,7 @@ func newMarker(o *opts) (probe, error) {
 }
 
 func (m *marker) num(s *results.Sample, n markerNames) (float64, bool) {
-	v, _, ok := value(s, n.headers, n.fields)
+	v, _, ok := m.body.valueOf(s, n.headers, n.fields)
 	if !ok {
 		return 0, false
 	}
@@ -72,8 +73,8 @@ func (m *marker) num(s *results.Sample, n markerNames) (float64, bool) {
 
 func (m *marker) judge(s *results.Sample) verdict {
 	var v verdict
-	v.Instance, _, _ = value(s, m.instance.headers, m.instance.fields)
-	raw, from, ok := value(s, m.cold.headers, m.cold.fields)
+	v.Instance, _, _ = m.body.valueOf(s, m.instance.headers, m.instance.fields)
+	raw, from, ok := m.body.valueOf(s, m.cold.headers, m.cold.fields)
 	if ok {
 		cold, valid := parseFlag(raw)
 		if !valid {
@@ -102,7 +103,7 @@ func (m *marker) decide(s *results.Sample, v *verdict, cold bool, why string) {
 	v.Confidence = 1
 	since, hasSince := m.num(s, m.since)
 	pre := false
-	if raw, _, ok := value(s, m.prewarmed.headers, m.prewarmed.fields); ok {
+	if raw, _, ok := m.body.valueOf(s, m.prewarmed.headers, m.prewarmed.fields); ok {
 		pre, _ = parseFlag(raw)
 	}
 	queued, hasQueued := m.num(s, m.queued)

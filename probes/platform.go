@@ -57,6 +57,9 @@ func (p *platform) log(s *results.Sample) (string, string) {
 	return "", ""
 }
 
+// noLogTail is why the platform probe abstains on a sample with nothing of its kind.
+const noLogTail = "abstain: no Lambda log tail (X-Amz-Log-Result)"
+
 func (p *platform) judge(s *results.Sample) verdict {
 	var v verdict
 	durNote := ""
@@ -68,9 +71,12 @@ func (p *platform) judge(s *results.Sample) verdict {
 	}
 	text, problem := p.log(s)
 	if text == "" {
+		if problem == "" && durNote == "" { // the common case: said once, not built per sample
+			v.Reason, v.NoEvidence = noLogTail, true
+			return v
+		}
 		if problem == "" {
-			problem = "no Lambda log tail (X-Amz-Log-Result)"
-			v.NoEvidence = true
+			problem, v.NoEvidence = "no Lambda log tail (X-Amz-Log-Result)", true
 		}
 		v.Reason = "abstain: " + problem + durNote
 		return v
