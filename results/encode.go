@@ -101,11 +101,41 @@ func (e *encoder) num(k string, v float64) {
 		return
 	}
 	e.key(k)
+	if a := math.Abs(v); a >= 1e-3 && a < 1e9 {
+		if us := math.Round(v * 1000); us/1000 == v {
+			e.b = appendMicros(e.b, int64(us))
+			return
+		}
+	}
 	format := byte('f')
 	if a := math.Abs(v); a < 1e-6 || a >= 1e21 {
 		format = 'e'
 	}
 	e.b = strconv.AppendFloat(e.b, v, format, -1, 64)
+}
+
+// appendMicros writes us microseconds as milliseconds, the way strconv's shortest
+// form writes the float us/1000 (durations are kept to the microsecond, and this is
+// several times faster): a value with at most 15 significant digits has no shorter
+// decimal form that reads back as the same float, so the exact decimal, trailing
+// zeros cut, is the shortest.
+func appendMicros(b []byte, us int64) []byte {
+	if us < 0 {
+		b = append(b, '-')
+		us = -us
+	}
+	b = strconv.AppendInt(b, us/1000, 10)
+	frac := us % 1000
+	if frac == 0 {
+		return b
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for digits[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...)
 }
 
 func (e *encoder) time(k string, t time.Time) {
@@ -195,10 +225,27 @@ const hexDigits = "0123456789abcdef"
 // appendQuoted appends s as a JSON string: quotes, backslashes and control characters
 // escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (as
 // encoding/json does, so the line is also valid JavaScript).
+// plainASCII marks the bytes a JSON string holds as they are: printable ASCII but
+// the quote and the backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
+	i := 0
+	for i < len(s) && plainASCII[s[i]] { // most strings need no escape at all
+		i++
+	}
+	if i == len(s) {
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); {
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {

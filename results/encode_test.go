@@ -170,3 +170,26 @@ func TestAppendSampleTimes(t *testing.T) {
 		slices.Reverse(times)
 	}
 }
+
+// TestAppendSampleNumbers: numbers are written as encoding/json writes them (the
+// shortest form that reads back the same), including the microsecond values written
+// by the fast path and those near its edges.
+func TestAppendSampleNumbers(t *testing.T) {
+	vals := []float64{0.001, -0.001, 0.0015, 1, -1, 1.5, 12.25, 0.994, 2.514, 999999999.999, 1e9, 0.0009999,
+		0.1 + 0.2, 1.0000001, 123456.789, 3600000, 86400000.001, 1.000001, 4.9999999}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		us := rng.Int64N(1e12) - 1e9
+		vals = append(vals, float64(us)/1000, float64(us)/1e6, rng.Float64()*1000)
+	}
+	for _, v := range vals {
+		line, err := results.AppendSample(nil, &results.Sample{LatencyMS: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(v)
+		if got := string(line); got != `{"latency_ms":`+string(want)+`}` {
+			t.Fatalf("%v: %s, want latency_ms %s", v, got, want)
+		}
+	}
+}
