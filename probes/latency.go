@@ -73,9 +73,12 @@ func newLatency(o *opts) (probe, error) {
 	return p, nil
 }
 
+// comparable reports whether a sample's timing can be judged (see usable).
+func comparable(s *results.Sample) bool { return s.OK() && s.TTFBMS > 0 }
+
 // usable reports whether a sample's timing can be judged, and its observation.
 func usable(s *results.Sample) (obs, bool) {
-	if !s.OK() || s.TTFBMS <= 0 {
+	if !comparable(s) {
 		return obs{}, false
 	}
 	idle := s.IdleBeforeMS
@@ -104,7 +107,7 @@ func (p *latency) freeze() {
 }
 
 func (p *latency) pending(s *results.Sample) verdict {
-	if _, ok := usable(s); !ok {
+	if !comparable(s) {
 		return verdict{Reason: notComparable, NoEvidence: true}
 	}
 	return verdict{RunWide: true}
