@@ -17,7 +17,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 )
 
 // Figure is one plot of a run, ready to render as SVG or PNG. Each format is drawn
@@ -29,8 +28,9 @@ type Figure struct {
 	Caption string // one sentence on how to read it
 	W, H    vg.Length
 	draw    func(draw.Canvas)
-	svg     []byte // rendered SVG, once drawn
-	png     []byte // rendered PNG, once drawn
+	svg     []byte   // rendered SVG, once drawn
+	png     []byte   // rendered PNG, once drawn
+	fonts   fontUses // faces and characters the SVG draws, once drawn
 }
 
 // Colours shared by every plot and the HTML.
@@ -45,20 +45,18 @@ var (
 
 func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 
-// SVG renders the figure as SVG with the fonts embedded, so it displays the same
-// everywhere and needs no network. It draws once; later calls return the same bytes
-// (callers must not modify them).
+// SVG renders the figure as SVG with its fonts embedded, cut to the characters the
+// figure draws, so it displays the same everywhere, needs no network and stays small.
+// It draws once; later calls return the same bytes (callers must not modify them).
 func (f *Figure) SVG() ([]byte, error) {
 	if f.svg != nil {
 		return f.svg, nil
 	}
-	c := vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(true))
-	f.draw(draw.New(c))
-	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
+	svg, fonts, err := renderSVG(f.W, f.H, func(c *svgCanvas) { f.draw(draw.New(c)) })
+	if err != nil {
 		return nil, fmt.Errorf("plot %s: svg: %w", f.Name, err)
 	}
-	f.svg = b.Bytes()
+	f.svg, f.fonts = svg, fonts
 	return f.svg, nil
 }
 
