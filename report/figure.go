@@ -72,7 +72,7 @@ func (f *Figure) PNG() ([]byte, error) {
 	defer skipWhiteBackgrounds(f.plots)()
 	f.draw(draw.New(c))
 	var b bytes.Buffer
-	if err := encodePNG(&b, img); err != nil {
+	if err := encodeOpaque(&b, img); err != nil { // drawn on white: opaque
 		return nil, fmt.Errorf("plot %s: png: %w", f.Name, err)
 	}
 	f.png = b.Bytes()

@@ -5,7 +5,12 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"path/filepath"
 	"testing"
+
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/thaw-dev/thaw/report/internal/fixture"
 )
 
 // TestEncodePNGExact: the lean encoder's PNG decodes to the very pixels drawn, for
@@ -57,4 +62,39 @@ func TestEncodePNGExact(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkEncodePNG encodes a drawn figure (the fixture run's throughput plot).
+//
+//	go test ./report -run '^$' -bench EncodePNG
+func BenchmarkEncodePNG(b *testing.B) {
+	figs := benchFigures(b)
+	c, img := pngCanvas(figs[0].W, figs[0].H)
+	figs[0].draw(draw.New(c))
+	var out bytes.Buffer
+	for b.Loop() {
+		out.Reset()
+		if err := encodePNG(&out, img); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(out.Len()), "png-bytes")
+}
+
+func benchFigures(b *testing.B) []*Figure {
+	dir := filepath.Join(b.TempDir(), "run")
+	s, err := fixture.Write(dir, fixture.Options{Seed: 7})
+	if err != nil {
+		b.Fatal(err)
+	}
+	figs, err := Figures(dir, s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, f := range figs {
+		if f.Name == "throughput" {
+			figs[0], figs[i] = figs[i], figs[0]
+		}
+	}
+	return figs
 }
