@@ -104,25 +104,41 @@ func skipWhiteBackgrounds(plots []*plot.Plot) (restore func()) {
 // pngDPI is the PNG resolution: sharp on high-density screens.
 const pngDPI = 144
 
-// rgbaPools recycle PNG canvases' pixels (2 to 4 MB each) from one figure to the
-// next, one pool per image size (image.Point → *sync.Pool).
-var rgbaPools sync.Map
-
-func rgbaPool(size image.Point) *sync.Pool {
-	p, _ := rgbaPools.LoadOrStore(size, &sync.Pool{})
-	return p.(*sync.Pool)
+// spare holds the pixels of the last PNG canvas (2 to 4 MB) for the next figure, of
+// whatever size: figures are drawn one after another, and a sync.Pool loses its items
+// at each of the garbage collections that drawing a figure triggers.
+var spare struct {
+	sync.Mutex
+	pix []byte
 }
 
-func recycleRGBA(img *image.RGBA) { rgbaPool(img.Rect.Size()).Put(img) }
+// newRGBA is a w × h image on the spare pixels when they are large enough; its pixels
+// are not cleared (the canvas paints its background over all of them).
+func newRGBA(w, h int) *image.RGBA {
+	spare.Lock()
+	pix := spare.pix
+	spare.pix = nil
+	spare.Unlock()
+	if cap(pix) < 4*w*h {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	return &image.RGBA{Pix: pix[:4*w*h], Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// recycleRGBA keeps img's pixels for the next figure, if larger than those kept.
+func recycleRGBA(img *image.RGBA) {
+	spare.Lock()
+	if cap(img.Pix) > cap(spare.pix) {
+		spare.pix = img.Pix
+	}
+	spare.Unlock()
+}
 
 // pngCanvas is a white canvas of w × h at pngDPI, drawn straight into the returned
 // image (vgimg's own constructor draws into a copy of a fresh image).
 func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
 	wpx, hpx := int(w/vg.Inch*pngDPI+0.5), int(h/vg.Inch*pngDPI+0.5)
-	img, _ := rgbaPool(image.Pt(wpx, hpx)).Get().(*image.RGBA)
-	if img == nil {
-		img = image.NewRGBA(image.Rect(0, 0, wpx, hpx))
-	}
+	img := newRGBA(wpx, hpx)
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
 	ctx.InvertY()
