@@ -136,7 +136,7 @@ func recycleRGBA(img *image.RGBA) {
 
 // pngCanvas is a white canvas of w × h at pngDPI, drawn straight into the returned
 // image (vgimg's own constructor draws into a copy of a fresh image).
-func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
+func pngCanvas(w, h vg.Length) (*imgCanvas, *image.RGBA) {
 	wpx, hpx := int(w/vg.Inch*pngDPI+0.5), int(h/vg.Inch*pngDPI+0.5)
 	img := newRGBA(wpx, hpx)
 	ctx := gg.NewContextForRGBA(img)
@@ -146,7 +146,8 @@ func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
 	// pixels keeps them crisp and costs a fraction of bilinear resampling.
 	ctx.SetInterpolator(xdraw.NearestNeighbor)
 	// The canvas fills img with its background colour, white by default.
-	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI)), img
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI))
+	return &imgCanvas{Canvas: c, ctx: ctx, img: img}, img
 }
 
 // newPlot is a plot with thaw's look: title, axis labels, light grid, legend top left.

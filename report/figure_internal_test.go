@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"html"
 	"image/png"
+	"math"
 	"path/filepath"
 	"regexp"
 	"testing"
@@ -148,4 +149,70 @@ func emptyGlyph(t *testing.T, f *sfnt.Font, r rune) bool {
 		t.Fatal(err)
 	}
 	return len(segs) == 0
+}
+
+// TestStampedCirclesMatchRasterised: the timeline with stamped circles is the timeline
+// with each circle rasterised as a path, up to the stamp's placement (within 1/8
+// pixel): no pixel off by more than a sliver of colour, and the points cover the same
+// area.
+func TestStampedCirclesMatchRasterised(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	s, err := fixture.Write(dir, fixture.Options{Seed: 11, Scale: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := Figures(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tl *Figure
+	for _, f := range figs {
+		if f.Name == "timeline" {
+			tl = f
+		}
+	}
+	if tl == nil {
+		t.Fatal("no timeline")
+	}
+	c, stamped := pngCanvas(tl.W, tl.H)
+	tl.draw(draw.New(c))
+	rc, path := pngCanvas(tl.W, tl.H)
+	tl.draw(draw.New(rc.Canvas)) // vgimg's own canvas: every circle rasterised
+	if !stamped.Rect.Eq(path.Rect) {
+		t.Fatalf("sizes %v, %v", stamped.Rect, path.Rect)
+	}
+	var differ, worst, inkS, inkP int
+	for i := 0; i < len(path.Pix); i += 4 {
+		d := 0
+		for ch := range 3 {
+			d = max(d, absDiff(stamped.Pix[i+ch], path.Pix[i+ch]))
+		}
+		if d > 0 {
+			differ++
+		}
+		worst = max(worst, d)
+		if path.Pix[i] < 0xF0 || path.Pix[i+2] < 0xF0 {
+			inkP++
+		}
+		if stamped.Pix[i] < 0xF0 || stamped.Pix[i+2] < 0xF0 {
+			inkS++
+		}
+	}
+	t.Logf("%d of %d pixels differ, at most by %d; ink %d stamped, %d rasterised", differ, len(path.Pix)/4, worst, inkS, inkP)
+	if differ == 0 {
+		t.Error("no pixel differs: were the circles stamped at all?")
+	}
+	if worst > 48 {
+		t.Errorf("a pixel differs by %d of 255", worst)
+	}
+	if math.Abs(float64(inkS-inkP)) > 0.01*float64(inkP) {
+		t.Errorf("ink %d stamped vs %d rasterised: more than 1%% apart", inkS, inkP)
+	}
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
 }

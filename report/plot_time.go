@@ -83,8 +83,8 @@ type scatterSpec struct {
 func timelineSpecs(c *collected) []scatterSpec {
 	warm, unknown, cold := c.timeline[results.Warm], c.timeline[results.Unknown], c.timeline[results.Cold]
 	return []scatterSpec{
-		{"warm", warm.pts, warm.seen, withAlpha(colorWarm, 0x90), draw.CircleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
-		{"unknown", unknown.pts, unknown.seen, withAlpha(colorUnknown, 0xB0), draw.CircleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
+		{"warm", warm.pts, warm.seen, withAlpha(colorWarm, 0x90), circleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
+		{"unknown", unknown.pts, unknown.seen, withAlpha(colorUnknown, 0xB0), circleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
 		{"failed", c.failures.pts, c.failures.seen, colorError, draw.CrossGlyph{}, vg.Points(3), fineCellPt, c.failures.cap},
 		{"cold", cold.pts, cold.seen, colorCold, draw.PyramidGlyph{}, vg.Points(3), fineCellPt, cold.cap},
 	}
