@@ -136,15 +136,15 @@ func subsetFace(key string, fu *fontUse) ([]byte, error) {
 		v, _ = parsedFonts.LoadOrStore(key, f)
 	}
 	var buf sfnt.Buffer
-	gids := make([]uint16, 0, len(fu.runes))
+	chars := make(map[rune]uint16, len(fu.runes))
 	for r := range fu.runes {
 		g, err := fu.face.Face.GlyphIndex(&buf, r)
 		if err != nil {
 			return nil, err
 		}
-		gids = append(gids, uint16(g))
+		chars[r] = uint16(g)
 	}
-	return v.(*ttfsubset.Font).Subset(gids)
+	return v.(*ttfsubset.Font).Subset(chars)
 }
 
 // cssFontKey names a face as vgsvg's text elements do: family, variant, weight, style.

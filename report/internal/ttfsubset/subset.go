@@ -1,11 +1,12 @@
-// Package ttfsubset cuts a TrueType font down to the glyphs a document uses, so an
-// SVG or HTML page can embed its fonts at a few kilobytes instead of the whole font.
+// Package ttfsubset cuts a TrueType font down to the characters a document uses, so
+// an SVG or HTML page can embed its fonts at a few kilobytes instead of the whole font.
 //
-// Glyph ids are kept (the "retain glyph ids" way of subsetting): every glyph not kept
-// becomes empty, so cmap, hmtx and kern stay valid as they are and the subset lays text
-// out exactly as the full font does for the glyphs kept. Tables a browser does not need
-// to draw plain text (GPOS, GSUB, GDEF, glyph names in post, vendor tables) are
-// dropped; kerning stays in the kern table, the one text width measurement uses.
+// The subset keeps glyph 0 (.notdef), the glyphs of the characters asked for and the
+// components of composite ones, renumbered in that order; cmap, hmtx, kern (the
+// kerning that gonum/plot measures text with), glyf, loca, maxp and hhea are rebuilt
+// for them. Hinting (cvt, fpgm, prep, gasp), name and OS/2 are kept as they are; what
+// a browser does not need to draw plain text (GPOS, GSUB, GDEF, glyph names in post,
+// vendor tables) is dropped.
 package ttfsubset
 
 import (
@@ -30,7 +31,9 @@ type table struct {
 // concurrent use (Subset does not modify it).
 type Font struct {
 	tables    []table
+	byTag     map[string][]byte
 	numGlyphs int
+	numHM     int      // hhea.numberOfHMetrics
 	offsets   []uint32 // loca: glyph g is glyf[offsets[g]:offsets[g+1]]
 	glyf      []byte
 }
@@ -69,10 +72,15 @@ func Parse(ttf []byte) (*Font, error) {
 		}
 	}
 	head, maxp, loca := byTag["head"], byTag["maxp"], byTag["loca"]
-	if len(head) < 54 || len(maxp) < 6 {
-		return nil, errors.New("ttfsubset: head or maxp table too short")
+	if len(head) < 54 || len(maxp) < 6 || len(byTag["hhea"]) < 36 {
+		return nil, errors.New("ttfsubset: head, maxp or hhea table too short")
 	}
+	f.byTag = byTag
 	f.numGlyphs = int(binary.BigEndian.Uint16(maxp[4:]))
+	f.numHM = int(binary.BigEndian.Uint16(byTag["hhea"][34:]))
+	if f.numHM == 0 || f.numHM > f.numGlyphs || len(byTag["hmtx"]) < 4*f.numHM+2*(f.numGlyphs-f.numHM) {
+		return nil, errors.New("ttfsubset: hmtx table too short")
+	}
 	f.glyf = byTag["glyf"]
 	long := binary.BigEndian.Uint16(head[50:]) == 1
 	f.offsets = make([]uint32, f.numGlyphs+1)
@@ -92,18 +100,31 @@ func Parse(ttf []byte) (*Font, error) {
 	return f, nil
 }
 
-// NumGlyphs is the number of glyphs of the font (and of every subset of it).
-func (f *Font) NumGlyphs() int { return f.numGlyphs }
-
-// Subset returns a TrueType font with the same glyph ids as f in which only glyph 0
-// (.notdef), the glyphs gids and the components of composite ones have outlines.
-// Ids out of range are ignored.
-func (f *Font) Subset(gids []uint16) ([]byte, error) {
-	keep, err := f.closure(gids)
+// Subset returns a TrueType font holding glyph 0, the glyph of each character of
+// chars (character → its glyph id in f, as sfnt's GlyphIndex gives it) and the
+// components of composite glyphs, renumbered; every character of chars maps to its
+// glyph through the new cmap. Characters beyond the Basic Multilingual Plane and glyph
+// ids out of range are left out.
+func (f *Font) Subset(chars map[rune]uint16) ([]byte, error) {
+	runes := make([]rune, 0, len(chars))
+	for r, g := range chars {
+		if r < 0xFFFF && int(g) < f.numGlyphs {
+			runes = append(runes, r)
+		}
+	}
+	sort.Slice(runes, func(i, j int) bool { return runes[i] < runes[j] })
+	order := []uint16{0}
+	for _, r := range runes {
+		order = append(order, chars[r])
+	}
+	order, newID, err := f.closure(order)
 	if err != nil {
 		return nil, err
 	}
-	glyf, loca, long := f.cut(keep)
+	glyf, loca, long, err := f.cut(order, newID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]table, 0, len(f.tables))
 	for _, t := range f.tables {
 		data := t.data
@@ -112,48 +133,59 @@ func (f *Font) Subset(gids []uint16) ([]byte, error) {
 			data = glyf
 		case "loca":
 			data = loca
+		case "cmap":
+			data = buildCmap(runes, chars, newID)
+		case "hmtx":
+			data = f.hmtx(order)
+		case "kern":
+			data = f.kern(newID)
 		case "head":
 			data = append([]byte(nil), t.data...)
 			binary.BigEndian.PutUint32(data[8:], 0) // checkSumAdjustment, set last
 			binary.BigEndian.PutUint16(data[50:], boolU16(long))
+		case "maxp":
+			data = append([]byte(nil), t.data...)
+			binary.BigEndian.PutUint16(data[4:], uint16(len(order)))
+		case "hhea":
+			data = append([]byte(nil), t.data...)
+			binary.BigEndian.PutUint16(data[34:], uint16(len(order)))
 		case "post":
 			if len(t.data) >= 32 {
 				data = append([]byte(nil), t.data[:32]...)
 				binary.BigEndian.PutUint32(data, 0x00030000) // version 3: no glyph names
 			}
 		}
-		out = append(out, table{tag: t.tag, data: data})
+		if data != nil {
+			out = append(out, table{tag: t.tag, data: data})
+		}
 	}
 	return assemble(out), nil
 }
 
-// closure is the set of glyphs to keep: 0, gids, and every component of a composite.
-func (f *Font) closure(gids []uint16) ([]bool, error) {
-	keep := make([]bool, f.numGlyphs)
-	stack := []uint16{0}
-	for _, g := range gids {
-		if int(g) < f.numGlyphs {
-			stack = append(stack, g)
-		}
-	}
-	for len(stack) > 0 {
-		g := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if keep[g] {
+// closure appends to order every component of its composite glyphs (once each) and
+// returns the new id of each old glyph kept.
+func (f *Font) closure(order []uint16) ([]uint16, map[uint16]uint16, error) {
+	newID := map[uint16]uint16{}
+	var kept []uint16
+	for i := 0; i < len(order); i++ {
+		g := order[i]
+		if _, dup := newID[g]; dup {
 			continue
 		}
-		keep[g] = true
+		newID[g] = uint16(len(kept))
+		kept = append(kept, g)
 		comps, err := components(f.glyf[f.offsets[g]:f.offsets[g+1]])
 		if err != nil {
-			return nil, fmt.Errorf("ttfsubset: glyph %d: %w", g, err)
+			return nil, nil, fmt.Errorf("ttfsubset: glyph %d: %w", g, err)
 		}
 		for _, c := range comps {
-			if int(c) < f.numGlyphs && !keep[c] {
-				stack = append(stack, c)
+			if int(c) >= f.numGlyphs {
+				return nil, nil, fmt.Errorf("ttfsubset: glyph %d: component %d out of range", g, c)
 			}
+			order = append(order, c)
 		}
 	}
-	return keep, nil
+	return kept, newID, nil
 }
 
 // Composite glyph flags (TrueType glyf table).
@@ -165,19 +197,24 @@ const (
 	haveTwoByTwo = 0x0080
 )
 
-// components lists the glyph ids a composite glyph refers to; nil for a simple or
-// empty glyph.
+// components lists the glyph ids a composite glyph refers to, with the offset of each
+// id in g; nil for a simple or empty glyph.
 func components(g []byte) ([]uint16, error) {
+	_, ids, err := componentRefs(g)
+	return ids, err
+}
+
+func componentRefs(g []byte) (at []int, ids []uint16, err error) {
 	if len(g) < 10 || int16(binary.BigEndian.Uint16(g)) >= 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	var out []uint16
 	for i := 10; ; {
 		if len(g) < i+4 {
-			return nil, errors.New("composite glyph truncated")
+			return nil, nil, errors.New("composite glyph truncated")
 		}
 		flags := binary.BigEndian.Uint16(g[i:])
-		out = append(out, binary.BigEndian.Uint16(g[i+2:]))
+		at = append(at, i+2)
+		ids = append(ids, binary.BigEndian.Uint16(g[i+2:]))
 		i += 4 + 2
 		if flags&argsAreWords != 0 {
 			i += 2
@@ -191,25 +228,32 @@ func components(g []byte) ([]uint16, error) {
 			i += 8
 		}
 		if flags&moreComps == 0 {
-			return out, nil
+			return at, ids, nil
 		}
 	}
 }
 
-// cut builds glyf and loca holding only the kept glyphs (each padded to 4 bytes);
-// loca is short when the offsets fit.
-func (f *Font) cut(keep []bool) (glyf, loca []byte, long bool) {
-	offsets := make([]uint32, f.numGlyphs+1)
-	for g := range f.numGlyphs {
-		offsets[g] = uint32(len(glyf))
-		if keep[g] {
-			glyf = append(glyf, f.glyf[f.offsets[g]:f.offsets[g+1]]...)
-			for len(glyf)%4 != 0 {
-				glyf = append(glyf, 0)
-			}
+// cut builds glyf and loca for the glyphs of order, in that order, each padded to 4
+// bytes, with composite glyphs pointing at their components' new ids; loca is short
+// when the offsets fit.
+func (f *Font) cut(order []uint16, newID map[uint16]uint16) (glyf, loca []byte, long bool, err error) {
+	offsets := make([]uint32, 0, len(order)+1)
+	for _, g := range order {
+		offsets = append(offsets, uint32(len(glyf)))
+		start := len(glyf)
+		glyf = append(glyf, f.glyf[f.offsets[g]:f.offsets[g+1]]...)
+		at, ids, err := componentRefs(glyf[start:])
+		if err != nil {
+			return nil, nil, false, err
+		}
+		for k, id := range ids {
+			binary.BigEndian.PutUint16(glyf[start+at[k]:], newID[id])
+		}
+		for len(glyf)%4 != 0 {
+			glyf = append(glyf, 0)
 		}
 	}
-	offsets[f.numGlyphs] = uint32(len(glyf))
+	offsets = append(offsets, uint32(len(glyf)))
 	long = len(glyf)/2 > 0xFFFF
 	for _, o := range offsets {
 		if long {
@@ -218,7 +262,124 @@ func (f *Font) cut(keep []bool) (glyf, loca []byte, long bool) {
 			loca = binary.BigEndian.AppendUint16(loca, uint16(o/2))
 		}
 	}
-	return glyf, loca, long
+	return glyf, loca, long, nil
+}
+
+// hmtx is the metrics of the glyphs of order, every one a full (advance, lsb) pair.
+func (f *Font) hmtx(order []uint16) []byte {
+	old := f.byTag["hmtx"]
+	var out []byte
+	for _, g := range order {
+		gi := int(g)
+		adv := binary.BigEndian.Uint16(old[4*min(gi, f.numHM-1):])
+		var lsb uint16
+		if gi < f.numHM {
+			lsb = binary.BigEndian.Uint16(old[4*gi+2:])
+		} else {
+			lsb = binary.BigEndian.Uint16(old[4*f.numHM+2*(gi-f.numHM):])
+		}
+		out = binary.BigEndian.AppendUint16(out, adv)
+		out = binary.BigEndian.AppendUint16(out, lsb)
+	}
+	return out
+}
+
+// kern keeps the pairs of the first format 0 horizontal kerning subtable (the one
+// x/image/font/sfnt reads) whose glyphs are both kept, renumbered and sorted; nil
+// (no table) when the font has none or none is left.
+func (f *Font) kern(newID map[uint16]uint16) []byte {
+	k := f.byTag["kern"]
+	if len(k) < 18 || binary.BigEndian.Uint16(k) != 0 || binary.BigEndian.Uint16(k[2:]) == 0 {
+		return nil
+	}
+	coverage := binary.BigEndian.Uint16(k[8:])
+	if coverage>>8 != 0 { // not format 0
+		return nil
+	}
+	n := int(binary.BigEndian.Uint16(k[10:]))
+	type pair struct {
+		key uint32
+		val uint16
+	}
+	var pairs []pair
+	for i := range n {
+		at := 18 + 6*i
+		if len(k) < at+6 {
+			break
+		}
+		l, lok := newID[binary.BigEndian.Uint16(k[at:])]
+		r, rok := newID[binary.BigEndian.Uint16(k[at+2:])]
+		if lok && rok {
+			pairs = append(pairs, pair{uint32(l)<<16 | uint32(r), binary.BigEndian.Uint16(k[at+4:])})
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i].key < pairs[j].key })
+	pow, log2 := 1, 0
+	for pow*2 <= len(pairs) {
+		pow, log2 = pow*2, log2+1
+	}
+	out := []byte{0, 0, 0, 1} // version 0, one subtable
+	out = binary.BigEndian.AppendUint16(out, 0)
+	out = binary.BigEndian.AppendUint16(out, uint16(14+6*len(pairs)))
+	out = binary.BigEndian.AppendUint16(out, coverage)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(pairs)))
+	out = binary.BigEndian.AppendUint16(out, uint16(6*pow))
+	out = binary.BigEndian.AppendUint16(out, uint16(log2))
+	out = binary.BigEndian.AppendUint16(out, uint16(6*(len(pairs)-pow)))
+	for _, p := range pairs {
+		out = binary.BigEndian.AppendUint32(out, p.key)
+		out = binary.BigEndian.AppendUint16(out, p.val)
+	}
+	return out
+}
+
+// buildCmap is a cmap with one format 4 subtable (Unicode BMP), for platforms 0/3 and
+// 3/1: a segment per run of consecutive characters with consecutive new glyph ids.
+func buildCmap(runes []rune, chars map[rune]uint16, newID map[uint16]uint16) []byte {
+	type seg struct{ start, end, delta uint16 }
+	var segs []seg
+	for _, r := range runes {
+		g := newID[chars[r]]
+		delta := uint16(int(g) - int(r))
+		if n := len(segs); n > 0 && segs[n-1].end+1 == uint16(r) && segs[n-1].delta == delta {
+			segs[n-1].end = uint16(r)
+			continue
+		}
+		segs = append(segs, seg{uint16(r), uint16(r), delta})
+	}
+	segs = append(segs, seg{0xFFFF, 0xFFFF, 1}) // the required last segment, to .notdef
+	n := len(segs)
+	pow, log2 := 1, 0
+	for pow*2 <= n {
+		pow, log2 = pow*2, log2+1
+	}
+	sub := binary.BigEndian.AppendUint16(nil, 4)
+	sub = binary.BigEndian.AppendUint16(sub, uint16(16+8*n))
+	sub = binary.BigEndian.AppendUint16(sub, 0) // language
+	sub = binary.BigEndian.AppendUint16(sub, uint16(2*n))
+	sub = binary.BigEndian.AppendUint16(sub, uint16(2*pow))
+	sub = binary.BigEndian.AppendUint16(sub, uint16(log2))
+	sub = binary.BigEndian.AppendUint16(sub, uint16(2*n-2*pow))
+	for _, s := range segs {
+		sub = binary.BigEndian.AppendUint16(sub, s.end)
+	}
+	sub = binary.BigEndian.AppendUint16(sub, 0) // reservedPad
+	for _, s := range segs {
+		sub = binary.BigEndian.AppendUint16(sub, s.start)
+	}
+	for _, s := range segs {
+		sub = binary.BigEndian.AppendUint16(sub, s.delta)
+	}
+	for range segs {
+		sub = binary.BigEndian.AppendUint16(sub, 0) // idRangeOffset: use idDelta
+	}
+	out := []byte{0, 0, 0, 2} // version 0, two encoding records, one subtable
+	out = append(out, 0, 0, 0, 3, 0, 0, 0, 20)
+	out = append(out, 0, 3, 0, 1, 0, 0, 0, 20)
+	return append(out, sub...)
 }
 
 func boolU16(b bool) uint16 {
