@@ -19,7 +19,7 @@ import (
 
 // fixtureFigures are the figures of a fixture run with cold and warm classes, cost,
 // keep-alive and thresholds: every kind of figure Figures makes.
-func fixtureFigures(t *testing.T) []*Figure {
+func fixtureFigures(t testing.TB) []*Figure {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "run")
 	s, err := fixture.Write(dir, fixture.Options{Seed: 7})

@@ -5,12 +5,9 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/plot/vg/draw"
-
-	"github.com/thaw-dev/thaw/report/internal/fixture"
 )
 
 // TestEncodePNGExact: the lean encoder's PNG decodes to the very pixels drawn, for
@@ -82,15 +79,7 @@ func BenchmarkEncodePNG(b *testing.B) {
 }
 
 func benchFigures(b *testing.B) []*Figure {
-	dir := filepath.Join(b.TempDir(), "run")
-	s, err := fixture.Write(dir, fixture.Options{Seed: 7})
-	if err != nil {
-		b.Fatal(err)
-	}
-	figs, err := Figures(dir, s)
-	if err != nil {
-		b.Fatal(err)
-	}
+	figs := fixtureFigures(b)
 	for i, f := range figs {
 		if f.Name == "throughput" {
 			figs[0], figs[i] = figs[i], figs[0]
