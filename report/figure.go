@@ -17,6 +17,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/thaw-dev/thaw/report/internal/svgfont"
 )
 
 // Figure is one plot of a run, ready to render as SVG or PNG. Each format is drawn
@@ -30,7 +32,7 @@ type Figure struct {
 	draw    func(draw.Canvas)
 	svg     []byte       // rendered SVG, once drawn
 	png     []byte       // rendered PNG, once drawn
-	fonts   fontUses     // faces and characters the SVG draws, once drawn
+	fonts   svgfont.Uses // faces and characters the SVG draws, once drawn
 	plots   []*plot.Plot // the plots draw draws, if any: PNG skips their white backgrounds
 }
 
@@ -53,7 +55,7 @@ func (f *Figure) SVG() ([]byte, error) {
 	if f.svg != nil {
 		return f.svg, nil
 	}
-	svg, fonts, err := renderSVG(f.W, f.H, func(c *svgCanvas) { f.draw(draw.New(c)) })
+	svg, fonts, err := svgfont.Render(f.W, f.H, f.draw)
 	if err != nil {
 		return nil, fmt.Errorf("plot %s: svg: %w", f.Name, err)
 	}

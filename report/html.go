@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/thaw-dev/thaw/report/internal/svgfont"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -84,20 +85,20 @@ func HTML(w io.Writer, in HTMLInput) error {
 			page.ThresholdPass++
 		}
 	}
-	fonts := fontUses{}
+	fonts := svgfont.Uses{}
 	for _, f := range in.Figures {
 		svg, err := f.SVG()
 		if err != nil {
 			return err
 		}
-		fonts.merge(f.fonts)
+		fonts.Merge(f.fonts)
 		body, _ := inlineSVG(svg)
 		page.Figures = append(page.Figures, htmlFigure{Name: f.Name, Title: f.Title, Caption: f.Caption,
 			Wide: strings.HasPrefix(f.Name, "timeline"), SVG: template.HTML(body)}) // #nosec: SVG drawn by gonum from our own data
 	}
 	// Each SVG embeds its fonts; the page declares each face once instead, cut to the
 	// characters of all its figures.
-	fontCSS, err := fonts.css()
+	fontCSS, err := fonts.CSS()
 	if err != nil {
 		return fmt.Errorf("html: %w", err)
 	}

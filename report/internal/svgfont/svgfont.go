@@ -1,4 +1,7 @@
-package report
+// Package svgfont draws gonum/plot figures as SVG whose embedded fonts are cut to the
+// characters drawn (vgsvg's own embedding writes each whole font, about 550 KB of
+// base64 per face), and declares fonts for a page that inlines several such SVGs.
+package svgfont
 
 import (
 	"bytes"
@@ -12,21 +15,22 @@ import (
 	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/thaw-dev/thaw/report/internal/ttfsubset"
 )
 
-// fontUses records, per font face (keyed by its CSS description), the characters a
-// figure draws with it, so the SVG embeds only those glyphs.
-type fontUses map[string]*fontUse
+// Uses records, per font face (keyed by its CSS description), the characters a figure
+// draws with it, so the SVG embeds only those glyphs. It is not safe for concurrent use.
+type Uses map[string]*fontUse
 
 type fontUse struct {
 	face  font.Face
 	runes map[rune]bool
 }
 
-func (u fontUses) add(f font.Face, s string) {
+func (u Uses) add(f font.Face, s string) {
 	key := cssFontKey(f)
 	fu := u[key]
 	if fu == nil {
@@ -38,8 +42,8 @@ func (u fontUses) add(f font.Face, s string) {
 	}
 }
 
-// merge adds every use of o to u.
-func (u fontUses) merge(o fontUses) {
+// Merge adds every use of o to u.
+func (u Uses) Merge(o Uses) {
 	for _, fu := range o {
 		for r := range fu.runes {
 			u.add(fu.face, string(r))
@@ -51,7 +55,7 @@ func (u fontUses) merge(o fontUses) {
 // font, about 550 KB of base64 per face), recording the text drawn instead.
 type svgCanvas struct {
 	*vgsvg.Canvas
-	fonts fontUses
+	fonts Uses
 }
 
 // FillString draws str and records its characters.
@@ -60,17 +64,17 @@ func (c *svgCanvas) FillString(f font.Face, pt vg.Point, str string) {
 	c.Canvas.FillString(f, pt, str)
 }
 
-// renderSVG draws with draw and returns the SVG with a <defs><style> block holding
-// an @font-face rule per face used, each font cut to the characters drawn (in the
-// place and form vgsvg writes its own embedded fonts), and the fonts used.
-func renderSVG(w, h vg.Length, draw func(*svgCanvas)) ([]byte, fontUses, error) {
-	c := &svgCanvas{Canvas: vgsvg.NewWith(vgsvg.UseWH(w, h)), fonts: fontUses{}}
-	draw(c)
+// Render draws a w × h figure with fn and returns the SVG with a <defs><style> block
+// holding an @font-face rule per face used, each font cut to the characters drawn (in
+// the place and form vgsvg writes its own embedded fonts), and the fonts used.
+func Render(w, h vg.Length, fn func(draw.Canvas)) ([]byte, Uses, error) {
+	c := &svgCanvas{Canvas: vgsvg.NewWith(vgsvg.UseWH(w, h)), fonts: Uses{}}
+	fn(draw.New(c))
 	var b bytes.Buffer
 	if _, err := c.WriteTo(&b); err != nil {
 		return nil, nil, err
 	}
-	css, err := c.fonts.css()
+	css, err := c.fonts.CSS()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,9 +97,9 @@ func renderSVG(w, h vg.Length, draw func(*svgCanvas)) ([]byte, fontUses, error) 
 	return out, c.fonts, nil
 }
 
-// css is one @font-face rule per face, sorted, each with the face cut to the
+// CSS is one @font-face rule per face, sorted, each with the face cut to the
 // characters used, as base64 TrueType.
-func (u fontUses) css() (string, error) {
+func (u Uses) CSS() (string, error) {
 	keys := make([]string, 0, len(u))
 	for k := range u {
 		keys = append(keys, k)
