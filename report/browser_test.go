@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -107,4 +108,74 @@ func killLeftovers(t *testing.T, profile string) {
 			t.Logf("killed leftover chromium process %d", pid)
 		}
 	}
+}
+
+// TestSVGCutFontsDisplayTheSame: Chromium draws each figure's SVG, whose fonts are cut
+// to the characters drawn, pixel for pixel as the same SVG carrying the whole fonts.
+func TestSVGCutFontsDisplayTheSame(t *testing.T) {
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("%s missing (%v): run scripts/install-chromium.sh first", chromiumPath, err)
+	}
+	dir, s := fixtureRun(t)
+	figs, err := report.Figures(dir, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	for _, f := range figs {
+		if f.Name != "throughput" && f.Name != "latency-cdf" {
+			continue
+		}
+		full, err := report.FullFontSVG(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cut, err := f.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cut)*5 > len(full) {
+			t.Errorf("%s: SVG %d bytes with cut fonts, %d with whole fonts: want under a fifth", f.Name, len(cut), len(full))
+		}
+		var shots [2][]byte
+		for i, svg := range [][]byte{full, cut} {
+			page := filepath.Join(tmp, f.Name+strconv.Itoa(i)+".svg")
+			if err := os.WriteFile(page, svg, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			shot := filepath.Join(tmp, f.Name+strconv.Itoa(i)+".png")
+			if out, err := screenshot(t, page, shot); err != nil {
+				t.Fatalf("chromium: %v\n%s", err, out)
+			}
+			if shots[i], err = os.ReadFile(shot); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, errA := png.Decode(bytes.NewReader(shots[0]))
+		b, errB := png.Decode(bytes.NewReader(shots[1]))
+		if errA != nil || errB != nil {
+			t.Fatalf("decode screenshots: %v, %v", errA, errB)
+		}
+		if n := distinctColors(a); n < 20 {
+			t.Fatalf("%s: screenshot of the whole-font SVG has %d colours: blank?", f.Name, n)
+		}
+		if d := pixelsDiffer(a, b); d != 0 {
+			t.Errorf("%s: %d pixels differ between whole and cut fonts", f.Name, d)
+		}
+	}
+}
+
+func pixelsDiffer(a, b image.Image) int {
+	if !a.Bounds().Eq(b.Bounds()) {
+		return a.Bounds().Dx() * a.Bounds().Dy()
+	}
+	n := 0
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n
 }

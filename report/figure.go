@@ -17,7 +17,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/thaw-dev/thaw/report/internal/svgfont"
 )
 
 // Figure is one plot of a run, ready to render as SVG or PNG. Each format is drawn
@@ -29,8 +30,10 @@ type Figure struct {
 	Caption string // one sentence on how to read it
 	W, H    vg.Length
 	draw    func(draw.Canvas)
-	svg     []byte // rendered SVG, once drawn
-	png     []byte // rendered PNG, once drawn
+	svg     []byte       // rendered SVG, once drawn
+	png     []byte       // rendered PNG, once drawn
+	fonts   svgfont.Uses // faces and characters the SVG draws, once drawn
+	plots   []*plot.Plot // the plots draw draws, if any: PNG skips their white backgrounds
 }
 
 // Colours shared by every plot and the HTML.
@@ -45,20 +48,18 @@ var (
 
 func withAlpha(c color.NRGBA, a uint8) color.NRGBA { c.A = a; return c }
 
-// SVG renders the figure as SVG with the fonts embedded, so it displays the same
-// everywhere and needs no network. It draws once; later calls return the same bytes
-// (callers must not modify them).
+// SVG renders the figure as SVG with its fonts embedded, cut to the characters the
+// figure draws, so it displays the same everywhere, needs no network and stays small.
+// It draws once; later calls return the same bytes (callers must not modify them).
 func (f *Figure) SVG() ([]byte, error) {
 	if f.svg != nil {
 		return f.svg, nil
 	}
-	c := vgsvg.NewWith(vgsvg.UseWH(f.W, f.H), vgsvg.EmbedFonts(true))
-	f.draw(draw.New(c))
-	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
+	svg, fonts, err := svgfont.Render(f.W, f.H, f.draw)
+	if err != nil {
 		return nil, fmt.Errorf("plot %s: svg: %w", f.Name, err)
 	}
-	f.svg = b.Bytes()
+	f.svg, f.fonts = svg, fonts
 	return f.svg, nil
 }
 
@@ -70,37 +71,76 @@ func (f *Figure) PNG() ([]byte, error) {
 	}
 	c, img := pngCanvas(f.W, f.H)
 	defer recycleRGBA(img)
+	defer skipWhiteBackgrounds(f.plots)()
 	f.draw(draw.New(c))
 	var b bytes.Buffer
-	if err := encodePNG(&b, img); err != nil {
+	if err := encodeOpaque(&b, img); err != nil { // drawn on white: opaque
 		return nil, fmt.Errorf("plot %s: png: %w", f.Name, err)
 	}
 	f.png = b.Bytes()
 	return f.png, nil
 }
 
+// skipWhiteBackgrounds turns off the opaque white background of each plot until the
+// returned function restores it. On a PNG canvas, which starts white, filling it again
+// changes no pixel but costs a third of the drawing: the rasteriser paints the
+// rectangle span by span with alpha blending.
+func skipWhiteBackgrounds(plots []*plot.Plot) (restore func()) {
+	saved := make([]color.Color, len(plots))
+	for i, p := range plots {
+		saved[i] = p.BackgroundColor
+		if p.BackgroundColor == nil {
+			continue
+		}
+		if r, g, b, a := p.BackgroundColor.RGBA(); r&g&b&a == 0xFFFF {
+			p.BackgroundColor = nil
+		}
+	}
+	return func() {
+		for i, p := range plots {
+			p.BackgroundColor = saved[i]
+		}
+	}
+}
+
 // pngDPI is the PNG resolution: sharp on high-density screens.
 const pngDPI = 144
 
-// rgbaPools recycle PNG canvases' pixels (2 to 4 MB each) from one figure to the
-// next, one pool per image size (image.Point → *sync.Pool).
-var rgbaPools sync.Map
-
-func rgbaPool(size image.Point) *sync.Pool {
-	p, _ := rgbaPools.LoadOrStore(size, &sync.Pool{})
-	return p.(*sync.Pool)
+// spare holds the pixels of the last PNG canvas (2 to 4 MB) for the next figure, of
+// whatever size: figures are drawn one after another, and a sync.Pool loses its items
+// at each of the garbage collections that drawing a figure triggers.
+var spare struct {
+	sync.Mutex
+	pix []byte
 }
 
-func recycleRGBA(img *image.RGBA) { rgbaPool(img.Rect.Size()).Put(img) }
+// newRGBA is a w × h image on the spare pixels when they are large enough; its pixels
+// are not cleared (the canvas paints its background over all of them).
+func newRGBA(w, h int) *image.RGBA {
+	spare.Lock()
+	pix := spare.pix
+	spare.pix = nil
+	spare.Unlock()
+	if cap(pix) < 4*w*h {
+		return image.NewRGBA(image.Rect(0, 0, w, h))
+	}
+	return &image.RGBA{Pix: pix[:4*w*h], Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// recycleRGBA keeps img's pixels for the next figure, if larger than those kept.
+func recycleRGBA(img *image.RGBA) {
+	spare.Lock()
+	if cap(img.Pix) > cap(spare.pix) {
+		spare.pix = img.Pix
+	}
+	spare.Unlock()
+}
 
 // pngCanvas is a white canvas of w × h at pngDPI, drawn straight into the returned
 // image (vgimg's own constructor draws into a copy of a fresh image).
-func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
+func pngCanvas(w, h vg.Length) (*imgCanvas, *image.RGBA) {
 	wpx, hpx := int(w/vg.Inch*pngDPI+0.5), int(h/vg.Inch*pngDPI+0.5)
-	img, _ := rgbaPool(image.Pt(wpx, hpx)).Get().(*image.RGBA)
-	if img == nil {
-		img = image.NewRGBA(image.Rect(0, 0, wpx, hpx))
-	}
+	img := newRGBA(wpx, hpx)
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
 	ctx.InvertY()
@@ -108,7 +148,8 @@ func pngCanvas(w, h vg.Length) (*vgimg.Canvas, *image.RGBA) {
 	// pixels keeps them crisp and costs a fraction of bilinear resampling.
 	ctx.SetInterpolator(xdraw.NearestNeighbor)
 	// The canvas fills img with its background colour, white by default.
-	return vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI)), img
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx), vgimg.UseDPI(pngDPI))
+	return &imgCanvas{Canvas: c, ctx: ctx, img: img}, img
 }
 
 // newPlot is a plot with thaw's look: title, axis labels, light grid, legend top left.
@@ -138,7 +179,7 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 // plotFigure wraps one plot as a Figure.
 func plotFigure(name, title, caption string, p *plot.Plot) *Figure {
 	return &Figure{Name: name, Title: title, Caption: caption, W: 6 * vg.Inch, H: 3.9 * vg.Inch,
-		draw: func(c draw.Canvas) { p.Draw(inset(c)) }}
+		plots: []*plot.Plot{p}, draw: func(c draw.Canvas) { p.Draw(inset(c)) }}
 }
 
 // inset leaves a margin around a plot so titles and legends are not cut at the edge.

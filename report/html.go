@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/thaw-dev/thaw/report/internal/svgfont"
 	"github.com/thaw-dev/thaw/results"
 )
 
@@ -84,23 +85,24 @@ func HTML(w io.Writer, in HTMLInput) error {
 			page.ThresholdPass++
 		}
 	}
-	fonts := map[string]bool{}
-	var fontCSS []string
+	fonts := svgfont.Uses{}
 	for _, f := range in.Figures {
 		svg, err := f.SVG()
 		if err != nil {
 			return err
 		}
-		body, css := inlineSVG(svg)
-		if css != "" && !fonts[css] {
-			fonts[css] = true
-			fontCSS = append(fontCSS, css)
-		}
+		fonts.Merge(f.fonts)
+		body, _ := inlineSVG(svg)
 		page.Figures = append(page.Figures, htmlFigure{Name: f.Name, Title: f.Title, Caption: f.Caption,
 			Wide: strings.HasPrefix(f.Name, "timeline"), SVG: template.HTML(body)}) // #nosec: SVG drawn by gonum from our own data
 	}
-	// Each SVG embeds its fonts; the page declares each font once instead.
-	page.CSS = template.CSS(strings.Join(fontCSS, "\n") + "\n" + htmlCSS)
+	// Each SVG embeds its fonts; the page declares each face once instead, cut to the
+	// characters of all its figures.
+	fontCSS, err := fonts.CSS()
+	if err != nil {
+		return fmt.Errorf("html: %w", err)
+	}
+	page.CSS = template.CSS(fontCSS + "\n" + htmlCSS)
 	var b bytes.Buffer
 	if err := pageTmpl.Execute(&b, page); err != nil {
 		return fmt.Errorf("html: %w", err)

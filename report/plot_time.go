@@ -83,8 +83,8 @@ type scatterSpec struct {
 func timelineSpecs(c *collected) []scatterSpec {
 	warm, unknown, cold := c.timeline[results.Warm], c.timeline[results.Unknown], c.timeline[results.Cold]
 	return []scatterSpec{
-		{"warm", warm.pts, warm.seen, withAlpha(colorWarm, 0x90), draw.CircleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
-		{"unknown", unknown.pts, unknown.seen, withAlpha(colorUnknown, 0xB0), draw.CircleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
+		{"warm", warm.pts, warm.seen, withAlpha(colorWarm, 0x90), circleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
+		{"unknown", unknown.pts, unknown.seen, withAlpha(colorUnknown, 0xB0), circleGlyph{}, vg.Points(1.6), coarseCellPt, maxGlyphsPerClass},
 		{"failed", c.failures.pts, c.failures.seen, colorError, draw.CrossGlyph{}, vg.Points(3), fineCellPt, c.failures.cap},
 		{"cold", cold.pts, cold.seen, colorCold, draw.PyramidGlyph{}, vg.Points(3), fineCellPt, cold.cap},
 	}
@@ -246,7 +246,7 @@ func throughputFigure(s *results.Summary, c *collected) (*Figure, error) {
 	}
 	return &Figure{Name: "throughput", Title: "Throughput and in-flight requests",
 		Caption: fmt.Sprintf("Completions per %s bin and the mean number of requests in flight when each was sent.", fmtDurMS(r.widthSec*1000)),
-		W:       6 * vg.Inch, H: 4.8 * vg.Inch,
+		W:       6 * vg.Inch, H: 4.8 * vg.Inch, plots: []*plot.Plot{top, bottom},
 		draw: func(dc draw.Canvas) {
 			tiles := draw.Tiles{Rows: 2, Cols: 1, PadY: vg.Points(4), PadTop: vg.Points(2), PadBottom: vg.Points(2), PadLeft: vg.Points(2), PadRight: vg.Points(4)}
 			cs := plot.Align([][]*plot.Plot{{top}, {bottom}}, tiles, inset(dc))

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"compress/zlib"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -10,28 +9,47 @@ import (
 	"image/png"
 	"io"
 	"sync"
+
+	"github.com/klauspost/compress/zlib"
 )
 
 // pngEncoder is the standard encoder, for images that are not opaque RGBA.
 var pngEncoder = png.Encoder{CompressionLevel: png.BestSpeed}
 
-// zlibPool recycles deflate writers (about 1 MB of tables each) between figures.
-var zlibPool sync.Pool
+// spareZlib keeps a deflate writer (hundreds of KB of tables) for the next figure; a
+// sync.Pool would lose it at the garbage collections drawing a figure triggers.
+var spareZlib struct {
+	sync.Mutex
+	w *zlib.Writer
+}
 
 // encodePNG writes img as a PNG. An opaque *image.RGBA (what vgimg draws on a white
-// background) is written as 8-bit RGB with the Up filter on every row and the fastest
-// deflate: the standard encoder tries all five filters on every row, which costs more
-// than drawing the plot, and plots (flat colours, long runs) compress well either way.
+// background) is written as 8-bit RGB with the Up filter on every row and
+// klauspost/compress's level 1 deflate: the standard encoder tries all five filters on
+// every row, which costs more than drawing the plot, and compress/flate's BestSpeed
+// spends more on building Huffman tables for each 64 KB block than on finding matches
+// (about 2.5x the time here); plots (flat colours, long runs) compress well either way.
 // Anything else goes through image/png. The pixels written are the same either way.
 func encodePNG(w io.Writer, img image.Image) error {
 	rgba, ok := img.(*image.RGBA)
 	if !ok || !rgba.Opaque() {
 		return pngEncoder.Encode(w, img)
 	}
+	return encodeOpaque(w, rgba)
+}
+
+// encodeOpaque is encodePNG for an RGBA image known to be opaque, such as one drawn
+// over an opaque background (compositing over opaque pixels keeps them opaque), without
+// the pass over every pixel that checks it.
+func encodeOpaque(w io.Writer, rgba *image.RGBA) error {
 	b := rgba.Bounds()
 	width, height := b.Dx(), b.Dy()
 	var idat bytes.Buffer
-	zw, _ := zlibPool.Get().(*zlib.Writer)
+	idat.Grow(1 << 16)
+	spareZlib.Lock()
+	zw := spareZlib.w
+	spareZlib.w = nil
+	spareZlib.Unlock()
 	if zw == nil {
 		var err error
 		if zw, err = zlib.NewWriterLevel(&idat, zlib.BestSpeed); err != nil {
@@ -40,23 +58,27 @@ func encodePNG(w io.Writer, img image.Image) error {
 	} else {
 		zw.Reset(&idat)
 	}
-	defer zlibPool.Put(zw)
+	defer func() {
+		spareZlib.Lock()
+		spareZlib.w = zw
+		spareZlib.Unlock()
+	}()
 	out := make([]byte, 1+3*width)
 	out[0] = 2 // filter type Up: each byte minus the byte above it (0 above the first row)
+	zero := make([]byte, 1+3*width)
+	zero[0] = 2
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		cur := rgba.Pix[rgba.PixOffset(b.Min.X, y):][:4*width]
-		if y == b.Min.Y {
-			for x := range width {
-				copy(out[1+3*x:4+3*x], cur[4*x:4*x+3])
-			}
-		} else {
-			up := rgba.Pix[rgba.PixOffset(b.Min.X, y-1):][:4*width]
-			for x := range width {
-				i, j := 4*x, 1+3*x
-				out[j], out[j+1], out[j+2] = cur[i]-up[i], cur[i+1]-up[i+1], cur[i+2]-up[i+2]
-			}
+		row := out
+		switch {
+		case y == b.Min.Y:
+			packRGB(out[1:], cur)
+		case bytes.Equal(cur, rgba.Pix[rgba.PixOffset(b.Min.X, y-1):][:4*width]):
+			row = zero // plots have many rows equal to the one above: margins, plain areas
+		default:
+			diffUp(out[1:], cur, rgba.Pix[rgba.PixOffset(b.Min.X, y-1):][:4*width])
 		}
-		if _, err := zw.Write(out); err != nil {
+		if _, err := zw.Write(row); err != nil {
 			return err
 		}
 	}
@@ -76,6 +98,22 @@ func encodePNG(w io.Writer, img image.Image) error {
 		return fmt.Errorf("png: %w", err)
 	}
 	return nil
+}
+
+// packRGB writes the RGB bytes of the RGBA pixels cur into dst (3 bytes a pixel).
+func packRGB(dst, cur []byte) {
+	for i, j := 0, 0; i+3 < len(cur) && j+2 < len(dst); i, j = i+4, j+3 {
+		dst[j], dst[j+1], dst[j+2] = cur[i], cur[i+1], cur[i+2]
+	}
+}
+
+// diffUp writes the Up filter of the RGBA row cur over the row up into dst as RGB:
+// each colour byte minus the one above it (alpha is dropped: the image is opaque).
+func diffUp(dst, cur, up []byte) {
+	up = up[:len(cur)]
+	for i, j := 0, 0; i+3 < len(cur) && j+2 < len(dst); i, j = i+4, j+3 {
+		dst[j], dst[j+1], dst[j+2] = cur[i]-up[i], cur[i+1]-up[i+1], cur[i+2]-up[i+2]
+	}
 }
 
 // writeChunk appends one PNG chunk: length, type, data and the CRC of type and data.

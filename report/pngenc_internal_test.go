@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"image/png"
 	"testing"
+
+	"gonum.org/v1/plot/vg/draw"
 )
 
 // TestEncodePNGExact: the lean encoder's PNG decodes to the very pixels drawn, for
@@ -57,4 +59,31 @@ func TestEncodePNGExact(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkEncodePNG encodes a drawn figure (the fixture run's throughput plot).
+//
+//	go test ./report -run '^$' -bench EncodePNG
+func BenchmarkEncodePNG(b *testing.B) {
+	figs := benchFigures(b)
+	c, img := pngCanvas(figs[0].W, figs[0].H)
+	figs[0].draw(draw.New(c))
+	var out bytes.Buffer
+	for b.Loop() {
+		out.Reset()
+		if err := encodePNG(&out, img); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(out.Len()), "png-bytes")
+}
+
+func benchFigures(b *testing.B) []*Figure {
+	figs := fixtureFigures(b)
+	for i, f := range figs {
+		if f.Name == "throughput" {
+			figs[0], figs[i] = figs[i], figs[0]
+		}
+	}
+	return figs
 }

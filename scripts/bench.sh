@@ -90,6 +90,33 @@ echo "   RenderMillion: 1,000,000 samples (target < 5 s, flat memory); RenderSma
 go test -run '^$' -bench 'BenchmarkRender(Million|Small)$' -benchmem -benchtime 3x -count 3 ./report/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 
 echo
+echo "== The report's fixed cost in thaw run: CPU of --quiet minus --no-report, medians of 5 interleaved pairs (2 and 500 samples)"
+python3 - "$work" bin/thaw "$url" <<'PY'
+import os, resource, shutil, statistics, subprocess, sys
+work, thaw, url = sys.argv[1:4]
+def cpu_ms(args):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return 1000 * (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+for n, dur in ((2, "0.001s"), (500, "0.25s")):
+    sc = f"{work}/rc{n}.yaml"
+    with open(sc, "w") as f:
+        f.write(f'version: 1\nname: rc\ntarget: {{url: "{url}"}}\nphases:\n  - {{name: w, rate: {{rps: 2000, duration: {dur}}}}}\n')
+    cost = {"report": [], "no-report": []}
+    for _ in range(5):
+        for mode in cost:
+            out = f"{work}/rc{n}-{mode}"
+            shutil.rmtree(out, ignore_errors=True)
+            cost[mode].append(cpu_ms([thaw, "run", sc, "--out", out, "--quiet", "--yes"] + (["--no-report"] if mode == "no-report" else [])))
+    out = f"{work}/rc{n}-report"
+    size = lambda *names: sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs if f.endswith(names))
+    rep, bare = statistics.median(cost["report"]), statistics.median(cost["no-report"])
+    print(f"{n:>4} samples: run {rep:.0f} CPU-ms, --no-report {bare:.0f}: report {rep - bare:.0f} CPU-ms; "
+          f"report.html {size('.html') / 1024:.0f} KB, plots/*.svg {size('.svg') / 1024:.0f} KB, plots/*.png {size('.png') / 1024:.0f} KB")
+PY
+
+echo
 echo "== thaw report of a synthetic $requests-sample run (internal/tools/gensamples; one read of the samples, then plots and HTML)"
 go build -o "$work/gensamples" ./internal/tools/gensamples
 "$work/gensamples" -n "$requests" -out "$work/synth"

@@ -135,6 +135,10 @@ func TestAdviseTable(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(bytes.TrimSpace(svg), []byte("<?xml")) {
 		t.Errorf("svg: %v (%d bytes)", err, len(svg))
 	}
+	// Fonts embedded, cut to the text: whole fonts made it about 600 KB.
+	if n := bytes.Count(svg, []byte("@font-face")); n != 1 || len(svg) > 100_000 {
+		t.Errorf("svg: %d @font-face rules, %d bytes; want 1 font and under 100 KB", n, len(svg))
+	}
 }
 
 func TestAdviseRejects(t *testing.T) {

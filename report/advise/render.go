@@ -12,7 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/thaw-dev/thaw/report/internal/svgfont"
 )
 
 // WriteText prints the advice: the inputs, one row per number of warm instances, the
@@ -76,16 +77,16 @@ func (a *Advice) SVG() ([]byte, error) {
 		return nil, err
 	}
 	w, h := 16*vg.Centimeter, 16*vg.Centimeter
-	c := vgsvg.NewWith(vgsvg.UseWH(w, h), vgsvg.EmbedFonts(true))
-	plots := [][]*plot.Plot{{top}, {bottom}}
-	canvases := plot.Align(plots, draw.Tiles{Rows: 2, Cols: 1, PadY: vg.Millimeter * 4}, draw.New(c))
-	top.Draw(canvases[0][0])
-	bottom.Draw(canvases[1][0])
-	var b bytes.Buffer
-	if _, err := c.WriteTo(&b); err != nil {
+	svg, _, err := svgfont.Render(w, h, func(c draw.Canvas) {
+		plots := [][]*plot.Plot{{top}, {bottom}}
+		canvases := plot.Align(plots, draw.Tiles{Rows: 2, Cols: 1, PadY: vg.Millimeter * 4}, c)
+		top.Draw(canvases[0][0])
+		bottom.Draw(canvases[1][0])
+	})
+	if err != nil {
 		return nil, fmt.Errorf("advise plot: %w", err)
 	}
-	return b.Bytes(), nil
+	return svg, nil
 }
 
 func linePlot(title, yLabel string, pts plotter.XYs, col color.Color) (*plot.Plot, error) {
