@@ -34,6 +34,9 @@ func (r *Runner) runOpen(ctx context.Context, phase string, sched Schedule, maxI
 	p.grow()
 	p.mu.Unlock()
 	p.goroutines.Wait()
+	if p.watchSleeper != nil {
+		p.watchSleeper.stop()
+	}
 }
 
 // openPool is what the goroutines of one open-model phase share. Every field after mu
@@ -59,10 +62,13 @@ type openPool struct {
 	idle    int   // workers not in flight: about to claim, or waiting for an arrival
 	pool    int   // workers started: never more than maxInFlight
 	watcher bool  // the watcher runs
-	held    bool  // the watcher holds the next arrival to decide
-	pending *openArrival
-	ended   bool // the schedule has no arrival next
-	stopped bool // the run stopped (cancelled, or admit refused): nothing more is sent
+	// watchSleeper is the watcher's, kept from one watcher to the next (they never
+	// overlap): with a small max_in_flight a watcher may start for every request.
+	watchSleeper *sleeper
+	held         bool // the watcher holds the next arrival to decide
+	pending      *openArrival
+	ended        bool // the schedule has no arrival next
+	stopped      bool // the run stopped (cancelled, or admit refused): nothing more is sent
 }
 
 // openArrival is a claimed arrival: its index, offset and planned time.
@@ -150,11 +156,13 @@ func (p *openPool) cover() {
 // no more than maxInFlight goroutines ever send.
 func (p *openPool) watch() {
 	defer p.goroutines.Done()
-	sl := newSleeper(p.r.clock)
-	defer sl.stop()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	defer p.signal()
+	if p.watchSleeper == nil {
+		p.watchSleeper = newSleeper(p.r.clock)
+	}
+	sl := p.watchSleeper
 	for !p.stopped && p.idle == 0 {
 		p.held = true
 		a, ok := p.claim(sl)

@@ -198,3 +198,19 @@ func TestOpenStopsPromptly(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenOneInFlight: with max_in_flight 1 the watcher takes over at every send (the
+// one worker is in flight) and hands the next arrival back: one goroutine sends them
+// all, never two at once, and every planned arrival is sent or dropped.
+func TestOpenOneInFlight(t *testing.T) {
+	inv := &peakInvoker{}
+	sc := scenarioOf(scenarios.Phase{Name: "p", Rate: &scenarios.Rate{RPS: 1000, Duration: dur(200 * time.Millisecond), MaxInFlight: 1}})
+	st, sink := run(t, sc, inv)
+	info := sink.infos["p"]
+	if info.Planned != 200 || st.Sent+info.Dropped != 200 || int64(len(sink.all())) != st.Sent || st.Sent < 50 {
+		t.Fatalf("planned %d, sent %d, dropped %d, recorded %d: want 200 planned, most sent", info.Planned, st.Sent, info.Dropped, len(sink.all()))
+	}
+	if peak, senders := inv.peak.Load(), inv.senderCount(); peak != 1 || senders != 1 {
+		t.Errorf("%d in flight at once from %d goroutines, want 1 and 1", peak, senders)
+	}
+}
