@@ -65,8 +65,9 @@ type openPool struct {
 	// watchSleeper is the watcher's, kept from one watcher to the next (they never
 	// overlap): with a small max_in_flight a watcher may start for every request.
 	watchSleeper *sleeper
-	held         bool // the watcher holds the next arrival to decide
-	pending      *openArrival
+	held         bool        // the watcher holds the next arrival to decide
+	pending      openArrival // one the watcher found due with room left, when hasPending
+	hasPending   bool
 	ended        bool // the schedule has no arrival next
 	stopped      bool // the run stopped (cancelled, or admit refused): nothing more is sent
 }
@@ -114,8 +115,8 @@ func (p *openPool) nextSend(sl *sleeper) (openArrival, slot, bool) {
 	for !p.stopped {
 		var a openArrival
 		switch {
-		case p.pending != nil:
-			a, p.pending = *p.pending, nil
+		case p.hasPending:
+			a, p.hasPending = p.pending, false
 		case p.held:
 			p.waitTurn()
 			continue
@@ -171,7 +172,7 @@ func (p *openPool) watch() {
 			break
 		}
 		if p.r.prog.inFlight.Load() < int64(p.maxInFlight) {
-			p.pending = &a
+			p.pending, p.hasPending = a, true
 			break
 		}
 		p.decide(a) // dropped
