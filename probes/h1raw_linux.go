@@ -23,12 +23,8 @@ import (
 // connection is used by one call at a time; Close and SetDeadline may come from any
 // goroutine. tcp is returned as it is when it has no RawConn.
 func rawIO(tcp net.Conn) net.Conn {
-	sc, ok := tcp.(syscall.Conn)
-	if !ok {
-		return tcp
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
+	rc := rawConnOf(tcp)
+	if rc == nil {
 		return tcp
 	}
 	c := &rawConn{Conn: tcp, rc: rc}
