@@ -55,6 +55,7 @@ func (c *h1Client) dial(ctx context.Context, deadline time.Time, t *h1Times) (*h
 		return nil, err
 	}
 	tcp := nc
+	nc = rawIO(tcp)
 	if c.tls != nil {
 		if err := nc.SetDeadline(deadline); err != nil {
 			_ = nc.Close()

@@ -13,7 +13,7 @@ type nopSink struct{}
 
 func (nopSink) Record(*results.Sample) error { return nil }
 
-// BenchmarkRunnerOpenModel measures the dispatcher on the real clock: b.N arrivals at
+// BenchmarkRunnerOpenModel measures the open-model workers on the real clock: b.N arrivals at
 // 20000 rps through a no-op invoker. late/op is the fraction of sends that started more
 // than the late tolerance after their planned time.
 func BenchmarkRunnerOpenModel(b *testing.B) {

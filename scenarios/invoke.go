@@ -31,9 +31,9 @@ func (r *Runner) send(ctx context.Context, phase string, scheduled time.Time, mo
 // slot is a send's sequence number and the count of requests in flight with it.
 type slot struct{ seq, inFlight int64 }
 
-// reserve takes the next sequence number and counts one more request in flight. The
-// open-model dispatcher reserves before it hands the arrival to a worker, so
-// max_in_flight is exact and Seq follows the planned order.
+// reserve takes the next sequence number and counts one more request in flight. An
+// open-model worker reserves when it decides its arrival, in planned order under the
+// pool's lock, so max_in_flight is exact and Seq follows the planned order.
 func (r *Runner) reserve() slot {
 	return slot{seq: r.seq.Add(1), inFlight: r.prog.inFlight.Add(1)}
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// sleeper waits for one goroutine (the open-model dispatcher). With the system clock
+// sleeper waits for one goroutine (an open-model worker). With the system clock
 // on Linux it waits on a timerfd watched by the network poller (preciseTimer): when
 // the process is otherwise idle the runtime's timers fire from the poller, whose wait
 // has millisecond granularity, so a 400 µs wait can end a millisecond late (at 2,000

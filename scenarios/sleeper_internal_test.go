@@ -8,7 +8,7 @@ import (
 )
 
 // TestSleeperNeverEarly: whatever the wait (short ones end on the precise timer), the
-// dispatcher's sleeper never returns before the planned time: an arrival is never
+// worker's sleeper never returns before the planned time: an arrival is never
 // sent early.
 func TestSleeperNeverEarly(t *testing.T) {
 	s := newSleeper(SystemClock())
