@@ -7,6 +7,12 @@
 // for them. Hinting (cvt, fpgm, prep, gasp), name and OS/2 are kept as they are; what
 // a browser does not need to draw plain text (GPOS, GSUB, GDEF, glyph names in post,
 // vendor tables) is dropped.
+//
+// It is written here, not taken from a library, because none that subsets TrueType
+// could be used: golang.org/x/image/font/sfnt only reads fonts, seehuhn.de/go/sfnt
+// (which subsets) is GPL-3.0, and github.com/speedata/gootf and
+// github.com/boxesandglue/textshape are not available from the module proxy thaw builds
+// against.
 package ttfsubset
 
 import (
