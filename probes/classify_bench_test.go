@@ -22,17 +22,29 @@ func BenchmarkClassifyOnline(b *testing.B) {
 }
 
 func benchClassify(b *testing.B, sy synth) {
+	benchChain(b, sy, nil, nil, (*probes.Chain).Classify)
+}
+
+// benchChain times judge over sy's samples in turn, each with evidence ev; c is the
+// default chain when nil.
+func benchChain(b *testing.B, sy synth, c *probes.Chain, ev *results.Evidence, judge func(*probes.Chain, *results.Sample)) {
 	ss, _ := sy.samples()
-	c, err := probes.NewChain(nil)
-	if err != nil {
-		b.Fatal(err)
+	if c == nil {
+		var err error
+		if c, err = probes.NewChain(nil); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		s := ss[i%len(ss)]
 		s.Evidence = nil
-		c.Classify(&s)
+		if ev != nil {
+			e := *ev
+			s.Evidence = &e
+		}
+		judge(c, &s)
 		i++
 	}
 }
@@ -50,20 +62,12 @@ func BenchmarkReclassify(b *testing.B) {
 // BenchmarkClassifyProvisional is the online chain as thaw run uses it: verdicts
 // without reasons (the whole-run pass words them).
 func BenchmarkClassifyProvisional(b *testing.B) {
-	ss, _ := synth{n: 5000, cold: 250, warmMS: 2, initMS: 40, sigma: 0.2, seed: 9}.samples()
 	c, err := probes.NewChain(nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	c.Provisional()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		s := ss[i%len(ss)]
-		s.Evidence = nil
-		c.Classify(&s)
-		i++
-	}
+	benchChain(b, synth{n: 5000, cold: 250, warmMS: 2, initMS: 40, sigma: 0.2, seed: 9}, c, nil, (*probes.Chain).Classify)
 }
 
 // BenchmarkRecord is the default chain as thaw run's recorder uses it on every sample
@@ -81,19 +85,8 @@ func BenchmarkRecord(b *testing.B) {
 		{"json markers", nil, `{"result":"ok","cold":false,"instance":"i-3","count":17,"init_ms":212,"since_init_ms":53000}`},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			ss, _ := synth{n: 5000, cold: 0, warmMS: 2, sigma: 0.2, seed: 9}.samples()
-			c, err := probes.NewChain(nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			i := 0
-			for b.Loop() {
-				s := ss[i%len(ss)]
-				s.Evidence = &results.Evidence{Headers: bc.headers, Body: bc.body}
-				c.Record(&s)
-				i++
-			}
+			benchChain(b, synth{n: 5000, cold: 0, warmMS: 2, sigma: 0.2, seed: 9}, nil,
+				&results.Evidence{Headers: bc.headers, Body: bc.body}, (*probes.Chain).Record)
 		})
 	}
 }
