@@ -31,7 +31,6 @@ type Recording struct {
 
 	started time.Time
 	pricing *results.Pricing
-	render  bool
 }
 
 // NewRecording starts a Recording for a run described by meta as it is known before
@@ -47,7 +46,7 @@ func NewRecording(meta *results.Summary, o Options) (*Recording, error) {
 		return nil, err
 	}
 	r := &Recording{chain: chain, agg: results.NewAggregator(), ka: keepalive.NewCollector(meta, keepalive.Options{}),
-		price: price, started: meta.Started, pricing: meta.Pricing, render: o.Render}
+		price: price, started: meta.Started, pricing: meta.Pricing}
 	if o.Render {
 		r.plots = report.NewCollector(meta)
 	}
@@ -78,5 +77,5 @@ func (r *Recording) Figures() *results.Aggregator { return r.agg }
 // holds reports whether the figures gathered while recording are those Finish would
 // gather for meta with o: the same start, pricing and plots.
 func (r *Recording) holds(meta *results.Summary, o Options) bool {
-	return meta.Started.Equal(r.started) && reflect.DeepEqual(meta.Pricing, r.pricing) && (r.render || !o.Render)
+	return meta.Started.Equal(r.started) && reflect.DeepEqual(meta.Pricing, r.pricing) && (r.plots != nil || !o.Render)
 }

@@ -57,8 +57,8 @@ func (p *platform) log(s *results.Sample) (string, string) {
 	return "", ""
 }
 
-// noLogTail is why the platform probe abstains on a sample with nothing of its kind.
-const noLogTail = "abstain: no Lambda log tail (X-Amz-Log-Result)"
+// noLogTail is why the platform probe finds nothing of its kind in a sample.
+const noLogTail = "no Lambda log tail (X-Amz-Log-Result)"
 
 func (p *platform) judge(s *results.Sample) verdict {
 	var v verdict
@@ -71,14 +71,14 @@ func (p *platform) judge(s *results.Sample) verdict {
 	}
 	text, problem := p.log(s)
 	if text == "" {
-		if problem == "" && durNote == "" { // the common case: said once, not built per sample
-			v.Reason, v.NoEvidence = noLogTail, true
-			return v
+		switch {
+		case problem != "":
+			v.Reason = "abstain: " + problem + durNote
+		case durNote != "":
+			v.Reason, v.NoEvidence = "abstain: "+noLogTail+durNote, true
+		default: // the common case: a constant, not built for every sample
+			v.Reason, v.NoEvidence = "abstain: "+noLogTail, true
 		}
-		if problem == "" {
-			problem, v.NoEvidence = "no Lambda log tail (X-Amz-Log-Result)", true
-		}
-		v.Reason = "abstain: " + problem + durNote
 		return v
 	}
 	v.Log = text

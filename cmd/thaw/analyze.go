@@ -36,6 +36,7 @@ type finish struct {
 	judge    bool
 	probes   []probes.Spec
 	recorded *analysis.Recording // the pass as done while the samples were written (thaw run)
+	catalog  *cost.Catalog       // the pricing catalog already loaded; nil: load it
 	notice   io.Writer           // told what the user should know (default stderr)
 	render   bool
 	junit    string // receives the threshold verdicts when set
@@ -45,8 +46,13 @@ type finish struct {
 // figures, keep-alive, cost, thresholds, summary.json and, with render, the report.
 // It reports whether every threshold passed.
 func finishRun(dir string, meta *results.Summary, a analysisOptions, f finish) (*results.Summary, bool, error) {
-	cat, err := loadCatalog(a.pricingFile)
-	if err != nil {
+	var (
+		cat cost.Catalog
+		err error
+	)
+	if f.catalog != nil {
+		cat = *f.catalog
+	} else if cat, err = loadCatalog(a.pricingFile); err != nil {
 		return nil, false, usageErr(err)
 	}
 	panicsBefore := probes.Panics()

@@ -178,11 +178,8 @@ type guardOptions struct {
 // preflight estimates what sc would send and cost, refuses a plan that breaks a guard
 // (exit 3), asks for confirmation above the limits (exit 2 without it), and returns
 // the budget guard for the run (nil without a budget).
-func preflight(sc *scenarios.Scenario, o runOptions, stderr io.Writer) (*budgetGuard, error) {
-	cat, err := cost.LoadCatalog(o.analysis.pricingFile)
-	if err != nil {
-		return nil, usageErr(err)
-	}
+// cat is the run's pricing catalog.
+func preflight(sc *scenarios.Scenario, o runOptions, cat cost.Catalog, stderr io.Writer) (*budgetGuard, error) {
 	p, err := estimatePlan(sc, cat)
 	if err != nil {
 		return nil, usageErr(err)

@@ -153,14 +153,3 @@ func (r *recorder) close() error {
 	r.checks.Wait()
 	return r.w.Close()
 }
-
-// withFigures is meta with the figures of agg (phases and totals).
-func withFigures(meta *results.Summary, agg *results.Aggregator) (*results.Summary, error) {
-	phases, totals, err := agg.Summary()
-	if err != nil {
-		return nil, err
-	}
-	out := *meta
-	out.Phases, out.Totals = phases, totals
-	return &out, nil
-}

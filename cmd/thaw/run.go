@@ -166,7 +166,11 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	rawStderr := stderr // the progress line holds counts only, and needs the terminal
 	stdout, stderr = red.Writer(stdout), red.Writer(stderr)
 	defer func() { err = scrubError(red, err) }()
-	budget, err := preflight(sc, o, stderr)
+	cat, err := loadCatalog(o.analysis.pricingFile) // once: the guards, the recording and the pass
+	if err != nil {
+		return usageErr(err)
+	}
+	budget, err := preflight(sc, o, cat, stderr)
 	if err != nil {
 		return err
 	}
@@ -201,11 +205,7 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	// figure; the latency probe learns it (a few bytes each). At the end the pass
 	// judges and rewrites the file only if the latency probe finds two groups.
 	started := time.Now().Round(0) // wall clock, as the files hold times
-	cat, err := loadCatalog(o.analysis.pricingFile)
-	if err != nil {
-		return usageErr(err)
-	}
-	fin := finish{judge: true, probes: probeSpecs(sc.Probes), render: !o.noReport, junit: o.junit, notice: stderr}
+	fin := finish{judge: true, probes: probeSpecs(sc.Probes), catalog: &cat, render: !o.noReport, junit: o.junit, notice: stderr}
 	recording, err := analysis.NewRecording(plannedMeta(sc, started), fin.options(cat, o.analysis))
 	if err != nil {
 		return usageErr(fmt.Errorf("%s: %w", sc.File, err))
@@ -263,8 +263,8 @@ func runScenario(ctx context.Context, sc *scenarios.Scenario, o runOptions, stdo
 	} else if stats.Interrupted {
 		sum.AbortReason = "interrupted"
 	}
-	// The whole-run pass: every sample judged again with all of the run in view (the
-	// online verdicts were provisional), then every figure from the final verdicts.
+	// The whole-run pass: the latency probe decides with all of the run in view; the
+	// samples are judged and rewritten only if it finds two groups (see above).
 	meta := *sum
 	sum, verdict, err := finishRun(dir, sum, o.analysis, fin)
 	if ee := (*exitError)(nil); errors.As(err, &ee) && ee.code == exitUsage {
@@ -303,12 +303,12 @@ func plannedMeta(sc *scenarios.Scenario, started time.Time) *results.Summary {
 // leaves no room to rewrite samples.ndjson), so the run directory stays readable: meta
 // with the figures of the samples that did reach the file (read back, which needs no
 // space), or, when even that fails, the figures the run kept as it went (kept, with
-// the verdicts given as the samples were written). A last line cut short is said in abort_reason. It
-// returns why, the run's own error first.
+// the verdicts given as the samples were written). A last line cut short is said in
+// abort_reason. It returns why, the run's own error first.
 func keepOnlineSummary(dir string, meta *results.Summary, kept *results.Aggregator, runErr, passErr error, red *redact.Set) error {
 	sum, tail, err := summaryFromDisk(dir, meta)
 	if err != nil {
-		if sum, err = withFigures(meta, kept); err != nil {
+		if sum, err = results.SummarizeAggregate(*meta, kept); err != nil {
 			sum = meta
 		}
 	}
@@ -331,18 +331,12 @@ func keepOnlineSummary(dir string, meta *results.Summary, kept *results.Aggregat
 
 // summaryFromDisk is meta with the figures of the samples in dir's samples file.
 func summaryFromDisk(dir string, meta *results.Summary) (*results.Summary, results.Tail, error) {
-	agg := results.NewAggregator()
-	for _, p := range meta.Phases {
-		agg.SetPhaseInfo(p.Name, p.Info())
-	}
-	tail, err := results.ReadSamplesTail(dir, func(s *results.Sample) error {
-		agg.Add(s)
-		return nil
+	var tail results.Tail
+	sum, err := results.SummarizeRun(*meta, func(yield func(*results.Sample) error) error {
+		var err error
+		tail, err = results.ReadSamplesTail(dir, yield)
+		return err
 	})
-	if err != nil {
-		return nil, tail, err
-	}
-	sum, err := withFigures(meta, agg)
 	return sum, tail, err
 }
 
