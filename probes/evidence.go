@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -37,22 +38,39 @@ func canonical(names []string) []string {
 	return out
 }
 
-// bodyReader finds fields in the JSON body prefix of one sample after another, for
-// one probe (which asks for several fields of each sample). A body is parsed at most
-// once, and again only when the next sample's body differs (functions often answer
-// the same body); a body that names none of the fields asked for is not parsed at
-// all. Parsing every body for every field was most of the cost of recording a sample
-// whose function answers JSON. Not safe for concurrent use (nor is a probe).
-type bodyReader struct {
+// evidenceReader finds header values and fields in the JSON body prefix of one
+// sample after another, for one probe (which asks several questions of each sample).
+// A body is parsed at most once, and again only when the next sample's body differs
+// (functions often answer the same body); a body that names none of the fields asked
+// for is not parsed at all. Parsing every body for every field was most of the cost
+// of recording a sample whose function answers JSON. Not safe for concurrent use (nor
+// is a probe).
+type evidenceReader struct {
 	body   string         // the body last parsed
 	doc    map[string]any // its document; nil when it is not complete JSON
 	parsed bool
+
+	// What valueOf found in the last evidence asked about (its header map, the same
+	// map and not an equal one, and its body), per list of names. Invokers share one
+	// header map while responses repeat it, so a run of samples asks the same
+	// questions of the same evidence.
+	seenHeaders map[string]string
+	seenBody    string
+	found       []found
+}
+
+// found is one answer of valueOf or header.
+type found struct {
+	headers, fields *string // the lists asked (their first elements), nil when empty
+	header          bool    // header's answer (from is the bare name)
+	v, from         string
+	ok              bool
 }
 
 // value returns the first of fields found in the sample's JSON body prefix, as text.
 // Fields may be dotted paths (meta.instance). A truncated body is scanned for
 // top-level-looking `"name": value` pairs instead.
-func (r *bodyReader) value(s *results.Sample, fields []string) (string, string, bool) {
+func (r *evidenceReader) value(s *results.Sample, fields []string) (string, string, bool) {
 	if s.Evidence == nil || s.Evidence.Body == "" || len(fields) == 0 {
 		return "", "", false
 	}
@@ -86,6 +104,9 @@ func (r *bodyReader) value(s *results.Sample, fields []string) (string, string, 
 // mentionsAny reports whether body may hold one of fields: the last element of its
 // path, quoted. A body with \u escapes, which could spell a name otherwise, always may.
 func mentionsAny(body string, fields []string) bool {
+	if strings.IndexByte(body, '"') < 0 {
+		return false // no JSON string: no field names
+	}
 	if strings.Contains(body, `\u`) {
 		return true
 	}
@@ -158,14 +179,70 @@ func scanField(body, path string) (string, bool) {
 }
 
 // value looks in the headers first, then in the body fields; from names the source.
-func (r *bodyReader) valueOf(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
+func (r *evidenceReader) valueOf(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
+	if s.Evidence == nil {
+		return "", "", false
+	}
+	key := found{headers: first(headers), fields: first(fields)}
+	if f, ok := r.recall(s, key); ok {
+		return f.v, f.from, f.ok
+	}
+	f := key
 	if v, n, ok := headerValue(s, headers); ok {
-		return v, "header " + n, true
+		f.v, f.from, f.ok = v, "header "+n, true
+	} else if v, n, ok := r.value(s, fields); ok {
+		f.v, f.from, f.ok = v, "body field "+n, true
 	}
-	if v, n, ok := r.value(s, fields); ok {
-		return v, "body field " + n, true
+	r.found = append(r.found, f)
+	return f.v, f.from, f.ok
+}
+
+// header is headerValue, remembered like valueOf.
+func (r *evidenceReader) header(s *results.Sample, names []string) (v, name string, ok bool) {
+	if s.Evidence == nil {
+		return "", "", false
 	}
-	return "", "", false
+	key := found{headers: first(names), header: true}
+	if f, ok := r.recall(s, key); ok {
+		return f.v, f.from, f.ok
+	}
+	f := key
+	f.v, f.from, f.ok = headerValue(s, names)
+	r.found = append(r.found, f)
+	return f.v, f.from, f.ok
+}
+
+// recall returns the answer found for key in s's evidence, if it was asked before;
+// it forgets every answer when s holds other evidence than the last sample asked
+// about. s.Evidence is not nil.
+func (r *evidenceReader) recall(s *results.Sample, key found) (found, bool) {
+	h, b := s.Evidence.Headers, s.Evidence.Body
+	if !sameMap(h, r.seenHeaders) || b != r.seenBody {
+		r.seenHeaders, r.seenBody, r.found = h, b, r.found[:0]
+		return found{}, false
+	}
+	for _, f := range r.found {
+		if f.headers == key.headers && f.fields == key.fields && f.header == key.header {
+			return f, true
+		}
+	}
+	return found{}, false
+}
+
+// first is the address of names' first element, nil when there is none: it tells
+// the lists a probe asks about apart.
+func first(names []string) *string {
+	if len(names) == 0 {
+		return nil
+	}
+	return &names[0]
+}
+
+// sameMap reports whether a and b are one map (not merely equal ones). A map value
+// is a pointer to the runtime's map; comparing the pointers is what reflect's
+// UnsafePointer does, without its cost on every sample.
+func sameMap(a, b map[string]string) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
 }
 
 // parseFlag reads a cold/prewarmed flag: true/false, 1/0, yes/no, cold/warm.

@@ -74,6 +74,7 @@ type h1Client struct {
 	keep    []string // canonical names of the evidence headers, no duplicates
 	prefixN int      // body bytes kept as evidence
 	redact  *redact.Set
+	memo    evidenceMemo // the last response's evidence, shared while it repeats
 
 	mu     sync.Mutex
 	idle   []*h1Conn
@@ -88,9 +89,10 @@ type h1Conn struct {
 	nc     net.Conn
 	tcp    net.Conn // the TCP connection under nc
 	br     *bufio.Reader
-	wbuf   []byte // the request being written
-	line   []byte // a header line longer than br's buffer
-	prefix []byte // body prefix of the current response
+	wbuf   []byte      // the request being written
+	line   []byte      // a header line longer than br's buffer
+	prefix []byte      // body prefix of the current response
+	kept   keptHeaders // evidence headers of the current response, as read
 	idleAt time.Time
 }
 
@@ -269,16 +271,4 @@ var errWriteRequest = errors.New("write request")
 // retryable: the error a request meets on a connection the server closed while idle.
 func retryable(err error) bool {
 	return ErrorKind(context.Background(), err) == results.ErrReset
-}
-
-// evidence keeps the allow-listed headers and the body prefix; nil when there is none.
-func (c *h1Client) evidence(r *h1Resp) *results.Evidence {
-	if r.headers == nil && len(r.prefix) == 0 {
-		return nil
-	}
-	ev := &results.Evidence{Headers: r.headers}
-	if len(r.prefix) > 0 {
-		ev.Body = c.redact.String(string(r.prefix))
-	}
-	return ev
 }

@@ -4,14 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/thaw-dev/thaw/internal/redact"
 	"github.com/thaw-dev/thaw/results"
@@ -198,5 +202,50 @@ func TestH1FoldedHeaderIsCheap(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second { // about a millisecond when bounded
 		t.Fatalf("parsing took %v", d)
+	}
+}
+
+// TestH1EvidenceSharedWhileItRepeats: responses that keep the same evidence headers
+// and body prefix share one header map and one body string (they are the same
+// evidence), and a response that differs gets its own, leaving the shared ones as
+// they were. Values are redacted either way.
+func TestH1EvidenceSharedWhileItRepeats(t *testing.T) {
+	u, _ := url.Parse("http://127.0.0.1:1/")
+	c := newH1Client(HTTPConfig{Timeout: DefaultTimeout, RequestIDHeader: "-", BodyPrefixBytes: 64}, u, "GET", DefaultEvidenceHeaders, redact.New("secret-1"))
+	reply := func(instance, body string) string {
+		return "HTTP/1.1 200 OK\r\nX-Thaw-Instance: " + instance + "\r\nX-Thaw-Cold: 0\r\nContent-Length: " +
+			strconv.Itoa(len(body)) + "\r\n\r\n" + body
+	}
+	read := func(t *testing.T, cn *h1Conn, raw string) *results.Evidence {
+		t.Helper()
+		cn.br = bufio.NewReaderSize(strings.NewReader(raw), h1ReadBuffer)
+		var r h1Resp
+		if err := c.readResponse(cn, &r); err != nil {
+			t.Fatal(err)
+		}
+		return c.evidence(&r)
+	}
+	a, b := &h1Conn{}, &h1Conn{} // two connections share the client's memo
+	first := read(t, a, reply("i-1", `{"n":1}`))
+	same := read(t, b, reply("i-1", `{"n":1}`))
+	if reflect.ValueOf(first.Headers).UnsafePointer() != reflect.ValueOf(same.Headers).UnsafePointer() {
+		t.Error("equal evidence headers: two maps, want one shared")
+	}
+	if unsafe.StringData(first.Body) != unsafe.StringData(same.Body) {
+		t.Error("equal body prefixes: two strings, want one shared")
+	}
+	other := read(t, a, reply("secret-1 i-2", `{"n":2}`))
+	if got := other.Headers["X-Thaw-Instance"]; got != redact.Placeholder+" i-2" {
+		t.Errorf("new instance header %q", got)
+	}
+	if other.Body != `{"n":2}` || first.Body != `{"n":1}` {
+		t.Errorf("bodies %q then %q", first.Body, other.Body)
+	}
+	if got := first.Headers["X-Thaw-Instance"]; got != "i-1" || len(first.Headers) != 2 {
+		t.Errorf("the shared map changed: %v", first.Headers)
+	}
+	back := read(t, b, reply("i-1", `{"n":1}`))
+	if !maps.Equal(back.Headers, first.Headers) || back.Body != first.Body {
+		t.Errorf("evidence after a change: %v %q", back.Headers, back.Body)
 	}
 }

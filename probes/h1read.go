@@ -12,11 +12,11 @@ import (
 // body prefix, and whether the connection can carry another request.
 type h1Resp struct {
 	status    int
-	close     bool      // the connection must not be reused
-	firstByte time.Time // when the first byte of the answer arrived
-	headers   map[string]string
-	seen      uint64 // the first 64 evidence headers met so far, by index in keep
-	prefix    []byte // aliases the connection's buffer until the next call
+	close     bool              // the connection must not be reused
+	firstByte time.Time         // when the first byte of the answer arrived
+	headers   map[string]string // kept evidence headers (redacted; may be shared)
+	seen      uint64            // the first 64 evidence headers met so far, by index in keep
+	prefix    []byte            // aliases the connection's buffer until the next call
 }
 
 // Errors for answers that are not HTTP/1.x; their kind is other.
@@ -68,7 +68,8 @@ func (c *h1Client) readResponse(cn *h1Conn, r *h1Resp) error {
 	r.firstByte = time.Now()
 	var h h1Head
 	for n := 0; ; n++ {
-		r.headers, r.seen = nil, 0
+		r.seen = 0
+		cn.kept.reset()
 		if err := c.readHead(cn, r, &h); err != nil {
 			return err
 		}
@@ -80,6 +81,7 @@ func (c *h1Client) readResponse(cn *h1Conn, r *h1Resp) error {
 		}
 	}
 	r.status = h.status
+	r.headers = c.memo.headersOf(&cn.kept, c.redact)
 	kind := bodyNone
 	switch {
 	case h.status == 101:
@@ -121,7 +123,7 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 		return err
 	}
 	final := h.status >= 200 || h.status == 101
-	kept := "" // the evidence header on the previous line, if it was kept
+	kept := false // the evidence header on the previous line was kept
 	for {
 		line, err := readLine(cn, &left)
 		if err != nil {
@@ -132,9 +134,9 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 		}
 		if line[0] == ' ' || line[0] == '\t' {
 			// obsolete line folding: joined with a space, as net/http does, up to
-			// maxFoldedValue (each join copies the value)
-			if v := r.headers[kept]; kept != "" && len(v)+len(line) <= maxFoldedValue {
-				r.headers[kept] = c.redact.String(v + " " + string(trimBlank(line)))
+			// maxFoldedValue
+			if kept {
+				cn.kept.fold(line)
 			}
 			continue
 		}
@@ -145,9 +147,7 @@ func (c *h1Client) readHead(cn *h1Conn, r *h1Resp, h *h1Head) error {
 		if err := h.note(name, value); err != nil {
 			return err
 		}
-		if kept = ""; final {
-			kept = c.keepHeader(r, name, value)
-		}
+		kept = final && c.keepHeader(cn, r, name, value)
 	}
 }
 
@@ -175,9 +175,9 @@ func (h *h1Head) note(name, value []byte) error {
 	return nil
 }
 
-// keepHeader stores name's value in r when it is an evidence header not yet seen,
-// and returns its canonical name then ("" otherwise).
-func (c *h1Client) keepHeader(r *h1Resp, name, value []byte) string {
+// keepHeader keeps name's value in cn.kept when it is an evidence header not yet seen
+// and the value is not empty; it reports whether it kept it.
+func (c *h1Client) keepHeader(cn *h1Conn, r *h1Resp, name, value []byte) bool {
 	for i, k := range c.keep {
 		if len(k) != len(name) || !equalFold(name, k) {
 			continue
@@ -185,22 +185,19 @@ func (c *h1Client) keepHeader(r *h1Resp, name, value []byte) string {
 		// The first value wins, even an empty one, as with http.Header.Get.
 		if i < 64 {
 			if r.seen&(1<<i) != 0 {
-				return ""
+				return false
 			}
 			r.seen |= 1 << i
-		} else if _, seen := r.headers[k]; seen {
-			return ""
+		} else if cn.kept.has(k) {
+			return false
 		}
 		if len(value) == 0 {
-			return ""
+			return false
 		}
-		if r.headers == nil {
-			r.headers = make(map[string]string, 4)
-		}
-		r.headers[k] = c.redact.String(string(value))
-		return k
+		cn.kept.add(k, value)
+		return true
 	}
-	return ""
+	return false
 }
 
 // consume reads n body bytes: the first into the prefix, the rest dropped.

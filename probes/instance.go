@@ -16,7 +16,7 @@ type instance struct {
 	headers, fields []string
 	re              *regexp.Regexp
 	seen            map[string]bool
-	body            bodyReader
+	body            evidenceReader
 }
 
 func (p *instance) evidenceHeaders() []string { return p.headers }

@@ -35,7 +35,7 @@ type markerNames struct{ headers, fields []string }
 type marker struct {
 	cold, instance, init, since, count, prewarmed, queued markerNames
 	prewarmMarginMS, queuedMinMS                          float64
-	body                                                  bodyReader
+	body                                                  evidenceReader
 }
 
 func (m *marker) evidenceHeaders() []string {

@@ -22,6 +22,7 @@ import (
 type platform struct {
 	logHeaders, durHeaders []string
 	file                   *lambdaLogFile
+	ev                     evidenceReader
 }
 
 func newPlatform(o *opts) (probe, error) {
@@ -37,7 +38,7 @@ func newPlatform(o *opts) (probe, error) {
 }
 
 func (p *platform) log(s *results.Sample) (string, string) {
-	if raw, n, ok := headerValue(s, p.logHeaders); ok {
+	if raw, n, ok := p.ev.header(s, p.logHeaders); ok {
 		dec, err := base64.StdEncoding.DecodeString(raw)
 		if err != nil {
 			return "", fmt.Sprintf("%s is not base64: %v", n, err)
@@ -63,7 +64,7 @@ const noLogTail = "no Lambda log tail (X-Amz-Log-Result)"
 func (p *platform) judge(s *results.Sample) verdict {
 	var v verdict
 	durNote := ""
-	if raw, n, ok := headerValue(s, p.durHeaders); ok {
+	if raw, n, ok := p.ev.header(s, p.durHeaders); ok {
 		if sec, ok := parseNum(raw); ok {
 			v.PlatformDurMS = sec * 1000
 			durNote = fmt.Sprintf("; %s = %s s (duration only, no cold signal)", n, raw)

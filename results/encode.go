@@ -3,6 +3,7 @@ package results
 import (
 	"errors"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync/atomic"
@@ -16,6 +17,27 @@ import (
 // no reflection and allocates nothing when b has room, so the hot path can afford
 // it. NaN and infinite durations are an error.
 func AppendSample(b []byte, s *Sample) ([]byte, error) {
+	return appendSample(b, s, nil)
+}
+
+// evidenceText is the encoded evidence of the last sample a Writer wrote, reused for
+// the next sample that holds the same header map, body and log and no reasons: an
+// invoker shares one header map among samples while responses repeat it (Evidence
+// says shared maps are never written to), so the same map is the same text.
+type evidenceText struct {
+	headers   map[string]string
+	body, log string
+	text      []byte // the evidence object, braces included
+}
+
+// sameMap reports whether a and b are one map (not merely equal ones).
+func sameMap(a, b map[string]string) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+// appendSample is AppendSample, reusing c's text for evidence it has already encoded
+// (c may be nil).
+func appendSample(b []byte, s *Sample, c *evidenceText) ([]byte, error) {
 	e := encoder{b: append(b, '{')}
 	e.int("seq", s.Seq)
 	e.str("request_id", s.RequestID)
@@ -46,12 +68,22 @@ func AppendSample(b []byte, s *Sample) ([]byte, error) {
 	e.num("platform_duration_ms", s.PlatformDurMS)
 	if ev := s.Evidence; ev != nil && (len(ev.Headers) > 0 || ev.Body != "" || ev.Log != "" || len(ev.Reasons) > 0) {
 		e.key("evidence")
-		e.b = append(e.b, '{')
-		e.strMap("headers", ev.Headers)
-		e.str("body", ev.Body)
-		e.str("log", ev.Log)
-		e.strMap("reasons", ev.Reasons)
-		e.b = append(e.b, '}')
+		reuse := c != nil && len(ev.Reasons) == 0 && len(ev.Headers) > 0
+		if reuse && sameMap(c.headers, ev.Headers) && c.body == ev.Body && c.log == ev.Log {
+			e.b = append(e.b, c.text...)
+		} else {
+			from := len(e.b)
+			e.b = append(e.b, '{')
+			e.strMap("headers", ev.Headers)
+			e.str("body", ev.Body)
+			e.str("log", ev.Log)
+			e.strMap("reasons", ev.Reasons)
+			e.b = append(e.b, '}')
+			if reuse {
+				c.headers, c.body, c.log = ev.Headers, ev.Body, ev.Log
+				c.text = append(c.text[:0], e.b[from:]...)
+			}
+		}
 	}
 	e.num("cpu_ms", s.CPUMS)
 	e.b = append(e.b, '}')
@@ -203,11 +235,14 @@ func (e *encoder) strMap(k string, m map[string]string) {
 		return
 	}
 	e.key(k)
-	keys := make([]string, 0, len(m))
+	var small [8]string // evidence keeps a few headers: no allocation for them
+	keys := small[:0]
 	for mk := range m {
 		keys = append(keys, mk)
 	}
-	slices.Sort(keys)
+	if len(keys) > 1 {
+		slices.Sort(keys)
+	}
 	e.b = append(e.b, '{')
 	for i, mk := range keys {
 		if i > 0 {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -191,5 +193,55 @@ func TestAppendSampleNumbers(t *testing.T) {
 		if got := string(line); got != `{"latency_ms":`+string(want)+`}` {
 			t.Fatalf("%v: %s, want latency_ms %s", v, got, want)
 		}
+	}
+}
+
+// TestWriterReusesSharedEvidence: a Writer reuses the text of evidence whose header
+// map it has just written (invokers share the map while responses repeat it), and
+// every line is still exactly what AppendSample writes for the sample alone, as the
+// evidence changes around it: another map, another body, a log, reasons.
+func TestWriterReusesSharedEvidence(t *testing.T) {
+	shared := map[string]string{"Server-Timing": "app;dur=0.000", "X-Thaw-Instance": "i-1"}
+	equal := map[string]string{"Server-Timing": "app;dur=0.000", "X-Thaw-Instance": "i-1"}
+	other := map[string]string{"X-Thaw-Instance": "i-2"}
+	evs := []*results.Evidence{
+		{Headers: shared, Body: "ok"},
+		{Headers: shared, Body: "ok"},
+		{Headers: shared, Body: "no"},
+		{Headers: shared, Body: "no", Log: "REPORT"},
+		{Headers: shared, Body: "no", Log: "REPORT", Reasons: map[string]string{"marker": "cold"}},
+		{Headers: shared, Body: "no", Log: "REPORT"},
+		{Headers: equal, Body: "no", Log: "REPORT"},
+		{Headers: other, Body: "no", Log: "REPORT"},
+		{Body: "no"},
+		{Headers: shared, Body: "ok"},
+	}
+	dir := t.TempDir()
+	w, err := results.CreateWriter(dir, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i, ev := range evs {
+		s := results.Sample{Seq: int64(i + 1), Phase: "p", Status: 200, Class: results.Unknown, Evidence: ev}
+		line, err := results.AppendSample(nil, &s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, string(line))
+		if err := w.Write(&s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, results.SamplesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	if !slices.Equal(got, want) {
+		t.Errorf("lines differ from AppendSample's:\n got %q\nwant %q", got, want)
 	}
 }

@@ -49,8 +49,9 @@ type Writer struct {
 	timer   *time.Timer // flushes what was written since the last flush
 	pending bool        // the timer is armed
 	closed  bool
-	line    []byte // the line being encoded, reused
-	reserve string // path of the reserve file; "" when none could be made
+	line    []byte       // the line being encoded, reused
+	ev      evidenceText // the last evidence written, reused while it repeats
+	reserve string       // path of the reserve file; "" when none could be made
 }
 
 // CreateWriter creates dir (and parents) and a new samples file in it.
@@ -133,7 +134,7 @@ func (w *Writer) Write(s *Sample) error {
 	if w.err != nil {
 		return w.err
 	}
-	b, err := AppendSample(w.line[:0], s)
+	b, err := appendSample(w.line[:0], s, &w.ev)
 	if err != nil {
 		return fmt.Errorf("encode sample %d: %w", s.Seq, err)
 	}

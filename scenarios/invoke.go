@@ -3,7 +3,6 @@ package scenarios
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/thaw-dev/thaw/results"
@@ -58,7 +57,7 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 	}
 	now := r.clock.Now()
 	if last := r.lastEnd.Load(); last != 0 {
-		s.IdleBeforeMS = max(durMS(now.Sub(time.Unix(0, last))), 0)
+		s.IdleBeforeMS = max(sampleMS(now.Sub(time.Unix(0, last))), 0)
 	}
 	s.Scheduled, s.Start = scheduled, now
 	if mode == closedSend {
@@ -73,24 +72,24 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 	r.noteEnd(end)
 	s.IntendedLatencyMS = s.LatencyMS
 	if mode == openSend || s.Retries > 0 {
-		s.IntendedLatencyMS = durMS(end.Sub(s.Scheduled))
+		s.IntendedLatencyMS = sampleMS(end.Sub(s.Scheduled))
 	}
 	return s
 }
 
+// sampleMS is d in milliseconds, rounded to the microsecond as the invokers keep
+// durations (finer digits are noise, and cost the encoder its fast path).
+func sampleMS(d time.Duration) float64 { return float64(d.Round(time.Microsecond).Microseconds()) / 1000 }
+
 // requestID is prefix-NNNNNN: the sequence number, zero-padded to six digits.
 func requestID(prefix string, seq int64) string {
-	var digits [20]byte
-	d := strconv.AppendInt(digits[:0], seq, 10)
-	var b strings.Builder
-	b.Grow(len(prefix) + 1 + max(len(d), 6))
-	b.WriteString(prefix)
-	b.WriteByte('-')
-	for range 6 - len(d) {
-		b.WriteByte('0')
+	var buf [64]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, '-')
+	for p := int64(100000); p > 1 && seq < p; p /= 10 {
+		b = append(b, '0')
 	}
-	b.Write(d)
-	return b.String()
+	return string(strconv.AppendInt(b, seq, 10))
 }
 
 // noteEnd moves the latest response end forward to end.

@@ -152,12 +152,30 @@ func (s *Set) Sample(smp *results.Sample) {
 	}
 	ev.Body = s.String(ev.Body)
 	ev.Log = s.String(ev.Log)
-	for k, v := range ev.Headers {
-		ev.Headers[k] = s.String(v)
-	}
+	ev.Headers = s.Map(ev.Headers)
 	for k, v := range ev.Reasons {
 		ev.Reasons[k] = s.String(v)
 	}
+}
+
+// Map returns m with every value scrubbed: m itself when no value changes, else a new
+// map (m may be shared with other samples and is never written to).
+func (s *Set) Map(m map[string]string) map[string]string {
+	changed := false
+	for _, v := range m {
+		if s.String(v) != v {
+			changed = true
+			break
+		}
+	}
+	if !changed {
+		return m
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = s.String(v)
+	}
+	return out
 }
 
 // Writer returns a writer that scrubs each Write before passing it to w (a secret

@@ -58,6 +58,37 @@ func TestSample(t *testing.T) {
 	}
 }
 
+// Header maps may be shared by many samples: scrubbing one sample must not write to
+// the map the others hold.
+func TestSampleNeverWritesASharedHeaderMap(t *testing.T) {
+	set := redact.New("key-123456")
+	for _, tc := range []struct {
+		name      string
+		value     string
+		wantSame  bool
+		wantValue string
+	}{
+		{"nothing to scrub: the same map", "plain", true, "plain"},
+		{"a secret: a new map", "key-123456", false, redact.Placeholder},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			shared := map[string]string{"X-Echo": tc.value, "X-Other": "x"}
+			s := &results.Sample{Evidence: &results.Evidence{Headers: shared}}
+			set.Sample(s)
+			if got := s.Evidence.Headers["X-Echo"]; got != tc.wantValue {
+				t.Errorf("scrubbed value %q, want %q", got, tc.wantValue)
+			}
+			if shared["X-Echo"] != tc.value {
+				t.Errorf("the shared map was written: %q", shared["X-Echo"])
+			}
+			s.Evidence.Headers["X-New"] = "y" // the sample's map is the shared one only when nothing changed
+			if _, same := shared["X-New"]; same != tc.wantSame {
+				t.Errorf("sample kept the shared map: %v, want %v", same, tc.wantSame)
+			}
+		})
+	}
+}
+
 func TestWriter(t *testing.T) {
 	var buf bytes.Buffer
 	w := redact.New("hunter2-pass").Writer(&buf)
