@@ -64,9 +64,11 @@ type SearchProbe struct {
 type Aggregator struct {
 	order  []string
 	phases map[string]*phaseAgg
+	last   *phaseAgg // the phase of the last sample added: samples come in runs
 }
 
 type phaseAgg struct {
+	name    string
 	info    PhaseInfo
 	count   int64
 	errors  int64
@@ -77,6 +79,18 @@ type phaseAgg struct {
 	lastTx  time.Time // latest send
 	last    time.Time // latest response end
 	hists   map[string]*Histogram
+	hot     hotHists // the histograms of hists that every sample may touch
+}
+
+// hotHists points at a phase's histograms by field, so that adding a sample does not
+// look each one up by name.
+type hotHists struct{ all, server, intended, cold, warm, init, sendLag *Histogram }
+
+// bind points p.hot at p.hists.
+func (p *phaseAgg) bind() {
+	h := p.hists
+	p.hot = hotHists{all: h[HistAll], server: h[HistServer], intended: h[HistIntended],
+		cold: h[HistCold], warm: h[HistWarm], init: h[HistInit], sendLag: h[HistSendLag]}
 }
 
 // NewAggregator returns an empty Aggregator.
@@ -89,6 +103,7 @@ func newPhaseAgg() *phaseAgg {
 	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit, HistSendLag} {
 		p.hists[k] = NewHistogram()
 	}
+	p.bind()
 	return p
 }
 
@@ -96,6 +111,7 @@ func (a *Aggregator) phase(name string) *phaseAgg {
 	p, ok := a.phases[name]
 	if !ok {
 		p = newPhaseAgg()
+		p.name = name
 		a.phases[name] = p
 		a.order = append(a.order, name)
 	}
@@ -110,7 +126,11 @@ func (a *Aggregator) SetPhaseInfo(name string, info PhaseInfo) {
 
 // Add folds one sample in.
 func (a *Aggregator) Add(s *Sample) {
-	p := a.phase(s.Phase)
+	p := a.last
+	if p == nil || p.name != s.Phase {
+		p = a.phase(s.Phase)
+		a.last = p
+	}
 	p.add(s)
 }
 
@@ -141,21 +161,21 @@ func (p *phaseAgg) add(s *Sample) {
 		// refused connection would otherwise pull every percentile down).
 		return
 	}
-	p.hists[HistAll].RecordMS(s.LatencyMS)
+	p.hot.all.RecordMS(s.LatencyMS)
 	if s.TTFBMS > 0 {
-		p.hists[HistServer].RecordMS(s.ServerMS())
+		p.hot.server.RecordMS(s.ServerMS())
 	}
 	if s.IntendedLatencyMS > 0 {
-		p.hists[HistIntended].RecordMS(s.IntendedLatencyMS)
+		p.hot.intended.RecordMS(s.IntendedLatencyMS)
 	}
 	switch class {
 	case Cold:
-		p.hists[HistCold].RecordMS(s.LatencyMS)
+		p.hot.cold.RecordMS(s.LatencyMS)
 	case Warm:
-		p.hists[HistWarm].RecordMS(s.LatencyMS)
+		p.hot.warm.RecordMS(s.LatencyMS)
 	}
 	if s.InitMS > 0 {
-		p.hists[HistInit].RecordMS(s.InitMS)
+		p.hot.init.RecordMS(s.InitMS)
 	}
 }
 
@@ -167,7 +187,7 @@ func (p *phaseAgg) addSendLag(s *Sample) {
 	if s.Scheduled.IsZero() {
 		return
 	}
-	p.hists[HistSendLag].RecordMS(max(float64(s.Start.Sub(s.Scheduled))/float64(time.Millisecond), 0))
+	p.hot.sendLag.RecordMS(max(float64(s.Start.Sub(s.Scheduled))/float64(time.Millisecond), 0))
 }
 
 // Summary builds the per-phase and total summaries. Totals merge every phase's
@@ -223,6 +243,7 @@ func (a *Aggregator) Clone() *Aggregator {
 		for k, h := range p.hists {
 			q.hists[k] = h.Clone()
 		}
+		q.bind()
 		c.phases[name] = &q
 	}
 	return c

@@ -313,6 +313,11 @@ func TestAggregatorClone(t *testing.T) {
 	if again, _ := json.Marshal(summaryOf(t, c)); !bytes.Equal(again, want) {
 		t.Fatal("the clone changed when the original was fed")
 	}
+	fed, _ := json.Marshal(summaryOf(t, a))
+	c.Add(sample(203, "idle", results.Warm, 3, "", 200))
+	if again, _ := json.Marshal(summaryOf(t, a)); !bytes.Equal(again, fed) {
+		t.Fatal("the original changed when the clone was fed")
+	}
 }
 
 func summaryOf(t *testing.T, a *results.Aggregator) []results.PhaseSummary {
