@@ -79,7 +79,9 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 
 // sampleMS is d in milliseconds, rounded to the microsecond as the invokers keep
 // durations (finer digits are noise, and cost the encoder its fast path).
-func sampleMS(d time.Duration) float64 { return float64(d.Round(time.Microsecond).Microseconds()) / 1000 }
+func sampleMS(d time.Duration) float64 {
+	return float64(d.Round(time.Microsecond).Microseconds()) / 1000
+}
 
 // requestID is prefix-NNNNNN: the sequence number, zero-padded to six digits.
 func requestID(prefix string, seq int64) string {
