@@ -49,8 +49,9 @@ type Runner struct {
 	retries  atomic.Int64 // extra attempts sent by target.retry
 	spacer   *spacer      // max_rps for closed-model phases; nil: none
 	stopMu   sync.Mutex
-	stop     func(error)  // cancels the run with a cause; nil before Run and once used
-	lastEnd  atomic.Int64 // unix nanoseconds of the latest response end; 0 before any
+	stop     func(error)             // cancels the run with a cause; nil before Run and once used
+	lastEnd  atomic.Int64            // unix nanoseconds of the latest response end; 0 before any
+	ictx     atomic.Pointer[ctxPair] // see uncancelled
 	prog     progressState
 
 	// recording (record.go): held while a sample is classified and recorded
