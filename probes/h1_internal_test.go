@@ -235,8 +235,11 @@ func TestH1EvidenceSharedWhileItRepeats(t *testing.T) {
 		t.Error("equal body prefixes: two strings, want one shared")
 	}
 	other := read(t, a, reply("secret-1 i-2", `{"n":2}`))
-	if got := other.Headers["X-Thaw-Instance"]; got != redact.Placeholder+" i-2" {
-		t.Errorf("new instance header %q", got)
+	again := read(t, b, reply("secret-1 i-2", `{"n":2}`))
+	for _, ev := range []*results.Evidence{other, again} {
+		if got := ev.Headers["X-Thaw-Instance"]; got != redact.Placeholder+" i-2" {
+			t.Errorf("new instance header %q", got)
+		}
 	}
 	if other.Body != `{"n":2}` || first.Body != `{"n":1}` {
 		t.Errorf("bodies %q then %q", first.Body, other.Body)

@@ -1,7 +1,6 @@
 package probes
 
 import (
-	"bytes"
 	"slices"
 	"sync/atomic"
 
@@ -54,10 +53,6 @@ func (k *keptHeaders) fold(line []byte) {
 	k.ends[last] = len(k.raw)
 }
 
-func (k *keptHeaders) equal(o *keptHeaders) bool {
-	return slices.Equal(k.names, o.names) && slices.Equal(k.ends, o.ends) && bytes.Equal(k.raw, o.raw)
-}
-
 // evidenceMemo is the evidence of the last response a client read, shared by every
 // sample whose response kept the same headers or the same body prefix: functions
 // answer the same headers and body request after request, and building a header map
@@ -70,40 +65,55 @@ type evidenceMemo struct {
 }
 
 type headersMemo struct {
-	kept keptHeaders       // as read
-	m    map[string]string // redacted
+	m     map[string]string // redacted
+	exact bool              // no value was changed by redaction: m holds them as read
 }
 
-type bodyMemo struct{ raw, redacted string }
+type bodyMemo struct {
+	s     string // redacted
+	exact bool   // s is the body as read
+}
 
-// headers returns the (redacted) map of what k kept, nil when nothing was kept.
+// headersOf returns the (redacted) map of what k kept, nil when nothing was kept. A
+// response whose values differ (a Server-Timing duration that changes with every
+// answer) costs one small allocation more than a map of its own.
 func (e *evidenceMemo) headersOf(k *keptHeaders, rs *redact.Set) map[string]string {
 	if len(k.names) == 0 {
 		return nil
 	}
-	if m := e.headers.Load(); m != nil && m.kept.equal(k) {
-		return m.m
+	if h := e.headers.Load(); h != nil && h.exact && len(h.m) == len(k.names) {
+		same := true
+		for i, n := range k.names { // names are distinct: equal sizes and values, equal maps
+			if v, ok := h.m[n]; !ok || v != string(k.value(i)) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return h.m
+		}
 	}
-	m := &headersMemo{m: make(map[string]string, len(k.names))}
-	m.kept.names = slices.Clone(k.names)
-	m.kept.ends = slices.Clone(k.ends)
-	m.kept.raw = bytes.Clone(k.raw)
+	h := &headersMemo{m: make(map[string]string, len(k.names)), exact: true}
 	for i, n := range k.names {
-		m.m[n] = rs.String(string(k.value(i)))
+		raw := string(k.value(i))
+		v := rs.String(raw)
+		h.exact = h.exact && v == raw
+		h.m[n] = v
 	}
-	e.headers.Store(m)
-	return m.m
+	e.headers.Store(h)
+	return h.m
 }
 
 // bodyOf returns the (redacted) body prefix as a string.
 func (e *evidenceMemo) bodyOf(prefix []byte, rs *redact.Set) string {
-	if m := e.body.Load(); m != nil && m.raw == string(prefix) {
-		return m.redacted
+	if b := e.body.Load(); b != nil && b.exact && b.s == string(prefix) {
+		return b.s
 	}
 	raw := string(prefix)
-	m := &bodyMemo{raw: raw, redacted: rs.String(raw)}
-	e.body.Store(m)
-	return m.redacted
+	b := &bodyMemo{s: rs.String(raw)}
+	b.exact = b.s == raw
+	e.body.Store(b)
+	return b.s
 }
 
 // evidence keeps the allow-listed headers and the body prefix; nil when there is none.
