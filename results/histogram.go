@@ -125,13 +125,14 @@ func (h *Histogram) Buckets() []Bucket {
 	return out
 }
 
-// Encode returns the histogram in HDR's V2 compressed encoding, as base64 text.
+// Encode returns the histogram in HDR's V2 compressed encoding, as base64 text: the
+// bytes hdrhistogram-go's own Encode writes, at a fraction of its cost.
 func (h *Histogram) Encode() (string, error) {
-	b, err := h.h.Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	s, err := encodeV2(h.h)
 	if err != nil {
 		return "", fmt.Errorf("encode histogram: %w", err)
 	}
-	return string(b), nil
+	return s, nil
 }
 
 // DecodeHistogram reads a histogram written by Encode.
