@@ -116,3 +116,71 @@ func BenchmarkEncodeHistogram(b *testing.B) {
 		}
 	}
 }
+
+// TestEmptyHistogram: a histogram that never received a value (its counts are not
+// allocated) reads, merges, clones and encodes as an empty HDR histogram does.
+func TestEmptyHistogram(t *testing.T) {
+	lib, err := hdrhistogram.New(results.HistogramMinUS, results.HistogramMaxUS, results.HistogramDigits).
+		Encode(hdrhistogram.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := results.NewHistogram()
+	full.RecordMS(12.5)
+	tests := []struct {
+		name      string
+		h         func() *results.Histogram
+		wantCount int64
+	}{
+		{"new", results.NewHistogram, 0},
+		{"clone of empty", func() *results.Histogram { return results.NewHistogram().Clone() }, 0},
+		{"empty merged into empty", func() *results.Histogram {
+			h := results.NewHistogram()
+			if err := h.Merge(results.NewHistogram()); err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}, 0},
+		{"full merged into empty", func() *results.Histogram {
+			h := results.NewHistogram()
+			if err := h.Merge(full); err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}, 1},
+		{"decoded empty", func() *results.Histogram {
+			h, err := results.DecodeHistogram(string(lib))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := tt.h()
+			if h.Count() != tt.wantCount {
+				t.Fatalf("count %d, want %d", h.Count(), tt.wantCount)
+			}
+			if tt.wantCount > 0 {
+				if h.MaxMS() != full.MaxMS() || h.Percentiles() != full.Percentiles() {
+					t.Errorf("percentiles %+v, want %+v", h.Percentiles(), full.Percentiles())
+				}
+				return
+			}
+			if p := h.Percentiles(); p != (results.Percentiles{}) {
+				t.Errorf("percentiles of an empty histogram %+v, want zeros", p)
+			}
+			if b := h.Buckets(); len(b) != 0 {
+				t.Errorf("buckets %v, want none", b)
+			}
+			enc, err := h.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if enc != string(lib) {
+				t.Errorf("encoding %s, want the library's empty histogram %s", enc, lib)
+			}
+		})
+	}
+}
