@@ -70,7 +70,7 @@ func encodeOpaque(w io.Writer, rgba *image.RGBA) error {
 	}()
 	sum := newAdler32()
 	out := make([]byte, 1+3*width, 1+3*width+8) // room for diffUp's 8-byte stores
-	out[0] = 2 // filter type Up: each byte minus the byte above it (0 above the first row)
+	out[0] = 2                                  // filter type Up: each byte minus the byte above it (0 above the first row)
 	zero := make([]byte, 1+3*width)
 	zero[0] = 2
 	for y := b.Min.Y; y < b.Max.Y; y++ {
