@@ -69,8 +69,10 @@ func encodeOpaque(w io.Writer, rgba *image.RGBA) error {
 		spareFlate.Unlock()
 	}()
 	sum := newAdler32()
-	out := make([]byte, 1+3*width, 1+3*width+8) // room for diffUp's 8-byte stores
-	out[0] = 2                                  // filter type Up: each byte minus the byte above it (0 above the first row)
+	// A row: filter type 2 (Up: each byte minus the byte above it, 0 above the first
+	// row), then the bytes, then room for diffUp's 8-byte stores.
+	out := make([]byte, 1+3*width, 1+3*width+8)
+	out[0] = 2
 	zero := make([]byte, 1+3*width)
 	zero[0] = 2
 	for y := b.Min.Y; y < b.Max.Y; y++ {
