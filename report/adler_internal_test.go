@@ -78,7 +78,17 @@ func TestEncodeOpaqueSameBytes(t *testing.T) {
 			plain.SetRGBA(x, y, color.RGBA{R: 0xFF, G: 0xFF, B: uint8(0xFF - (x/16)*(y/32)), A: 0xFF})
 		}
 	}
-	for name, img := range map[string]*image.RGBA{"noisy": noisy, "plain": plain} {
+	// white with a diagonal line and scattered dots: rows that differ from the one
+	// above in a few pixels only, at every offset within diffUp's 16-pixel blocks
+	sparse := image.NewRGBA(image.Rect(0, 0, 301, 77))
+	for i := range sparse.Pix {
+		sparse.Pix[i] = 0xFF
+	}
+	for y := range 77 {
+		sparse.SetRGBA(y*3, y, color.RGBA{R: 200, G: 10, B: 10, A: 0xFF})
+		sparse.SetRGBA(r.IntN(301), y, color.RGBA{R: uint8(r.Uint32()), G: uint8(r.Uint32()), B: 0, A: 0xFF})
+	}
+	for name, img := range map[string]*image.RGBA{"noisy": noisy, "plain": plain, "sparse": sparse} {
 		t.Run(name, func(t *testing.T) {
 			var got bytes.Buffer
 			if err := encodeOpaque(&got, img); err != nil {
