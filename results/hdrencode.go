@@ -20,13 +20,19 @@ const (
 // hdrZlib keeps one zlib writer at hdrhistogram-go's level (best compression) from one
 // histogram to the next: a new one allocates and clears close to 1 MB of tables, which
 // is most of what encoding a histogram costs, and a summary encodes several. A Reset
-// writer writes the same bytes as a new one.
+// writer writes the same bytes as a new one. done maps the uncompressed form of the
+// histograms encoded last to their encoding: a one-phase run's totals are its phase's
+// histograms again, and need not be compressed twice.
 var hdrZlib struct {
 	sync.Mutex
 	w       *zlib.Writer
 	payload []byte
 	packed  bytes.Buffer
+	done    map[string]string
 }
+
+// hdrMemo is how many encodings hdrZlib keeps.
+const hdrMemo = 32
 
 // encodeV2 returns h in HDR's V2 compressed encoding as base64 text, byte for byte what
 // hdrhistogram-go's Encode(V2CompressedEncodingCookieBase) returns (tests compare them):
@@ -70,6 +76,9 @@ func encodeV2(h *hdrhistogram.Histogram) (string, error) {
 	}
 	binary.BigEndian.PutUint32(p[4:], uint32(len(p)-40))
 	hdrZlib.payload = p
+	if enc, ok := hdrZlib.done[string(p)]; ok {
+		return enc, nil
+	}
 
 	z := &hdrZlib.packed
 	z.Reset()
@@ -92,7 +101,12 @@ func encodeV2(h *hdrhistogram.Histogram) (string, error) {
 	binary.BigEndian.PutUint32(out, uint32(hdrCompressedCookie))
 	binary.BigEndian.PutUint32(out[4:], uint32(z.Len()))
 	out = append(out, z.Bytes()...)
-	return base64.StdEncoding.EncodeToString(out), nil
+	enc := base64.StdEncoding.EncodeToString(out)
+	if len(hdrZlib.done) >= hdrMemo || hdrZlib.done == nil {
+		hdrZlib.done = make(map[string]string, hdrMemo)
+	}
+	hdrZlib.done[string(p)] = enc
+	return enc, nil
 }
 
 // appendZigZag appends v in ZigZag LEB128-64b9B form: 7 bits a byte, low bits first,

@@ -42,7 +42,7 @@ func TestEncodeV2MatchesLibrary(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for i := 0; i < 2; i++ { // the second time through the reused writer
+			for i := 0; i < 2; i++ { // the second time from the kept encodings
 				got, err := results.EncodeV2(h)
 				if err != nil {
 					t.Fatal(err)
