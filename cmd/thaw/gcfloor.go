@@ -5,6 +5,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/thaw-dev/thaw/internal/emulator"
 )
 
 // gcFloorBytes is the heap a thaw process may reach before its first garbage
@@ -16,8 +18,13 @@ const gcFloorBytes = 64 << 20
 // init holds garbage collection off until the heap reaches gcFloorBytes, then hands
 // back Go's default pacing (or the GOGC the process started with) for the rest of the
 // process: a long run collects as it always did, from its first collection on. Setting
-// GOGC or GOMEMLIMIT in the environment turns this off.
-func init() { holdFirstGC(gcFloorBytes) }
+// GOGC or GOMEMLIMIT in the environment turns this off. The emulator's function
+// instances (this binary again, many at a time, serving for long) keep Go's defaults.
+func init() {
+	if os.Getenv(emulator.EnvHandler) != "1" {
+		holdFirstGC(gcFloorBytes)
+	}
+}
 
 // holdFirstGC sets a memory limit of floor bytes with proportional collection off, and
 // once the first collection has run (a cleanup on an object that only a collection
