@@ -179,6 +179,7 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 		&p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
 		st.Font.Typeface, st.Font.Variant = sans.Typeface, sans.Variant
 	}
+	useTextHandler(p)
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = xLabel
