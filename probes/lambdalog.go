@@ -3,6 +3,7 @@ package probes
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // LambdaLog is what ParseLambdaLog found in an AWS Lambda log tail (Invoke API with
@@ -48,7 +49,11 @@ func (l LambdaLog) InitMS() float64 {
 	return 0
 }
 
-var lambdaKV = regexp.MustCompile(`([A-Za-z][A-Za-z ]*):\s*([0-9A-Za-z.\-$_:]*[0-9A-Za-z$_])`)
+// lambdaKV matches a "Key: value" pair of a REPORT line; compiled on first use (only
+// Lambda targets read such lines), not at start-up.
+var lambdaKV = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([A-Za-z][A-Za-z ]*):\s*([0-9A-Za-z.\-$_:]*[0-9A-Za-z$_])`)
+})
 
 // ParseLambdaLog reads the REPORT, INIT_START and INIT_REPORT lines of a Lambda log
 // tail (both AWS's `INIT_START` and the runtime interface emulator's `INIT START(...)`
@@ -112,7 +117,7 @@ func parseReport(l *LambdaLog, rest string) {
 // `MB`) is dropped from that key.
 func logPairs(s string) map[string]string {
 	out := map[string]string{}
-	for _, m := range lambdaKV.FindAllStringSubmatch(s, -1) {
+	for _, m := range lambdaKV().FindAllStringSubmatch(s, -1) {
 		k := strings.TrimSpace(m[1])
 		for _, unit := range []string{"ms ", "MB ", "REPORT "} {
 			k = strings.TrimPrefix(k, unit)

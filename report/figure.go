@@ -127,6 +127,21 @@ func newRGBA(w, h int) *image.RGBA {
 	return &image.RGBA{Pix: pix[:4*w*h], Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
 }
 
+// reservePixels makes the spare pixels large enough for the largest of figs, so that
+// drawing them allocates pixels once, not again for each larger figure.
+func reservePixels(figs []*Figure) {
+	need := 0
+	for _, f := range figs {
+		wpx, hpx := pngPixels(f.W, f.H)
+		need = max(need, 4*wpx*hpx)
+	}
+	spare.Lock()
+	if cap(spare.pix) < need {
+		spare.pix = make([]byte, need)
+	}
+	spare.Unlock()
+}
+
 // recycleRGBA keeps img's pixels for the next figure, if larger than those kept.
 func recycleRGBA(img *image.RGBA) {
 	spare.Lock()
@@ -136,11 +151,15 @@ func recycleRGBA(img *image.RGBA) {
 	spare.Unlock()
 }
 
+// pngPixels is the size in pixels of a w × h figure at pngDPI.
+func pngPixels(w, h vg.Length) (wpx, hpx int) {
+	return int(w/vg.Inch*pngDPI + 0.5), int(h/vg.Inch*pngDPI + 0.5)
+}
+
 // pngCanvas is a white canvas of w × h at pngDPI, drawn straight into the returned
 // image (vgimg's own constructor draws into a copy of a fresh image).
 func pngCanvas(w, h vg.Length) (*imgCanvas, *image.RGBA) {
-	wpx, hpx := int(w/vg.Inch*pngDPI+0.5), int(h/vg.Inch*pngDPI+0.5)
-	img := newRGBA(wpx, hpx)
+	img := newRGBA(pngPixels(w, h))
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt() // as vgimg.NewWith sets up its own context
 	ctx.InvertY()
@@ -160,6 +179,7 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 		&p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
 		st.Font.Typeface, st.Font.Variant = sans.Typeface, sans.Variant
 	}
+	useTextHandler(p)
 	p.Title.Text = title
 	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = xLabel

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/thaw-dev/thaw/report/internal/svgfont"
 	"github.com/thaw-dev/thaw/results"
@@ -28,18 +29,22 @@ type HTMLInput struct {
 	Version      string // thaw version, for the footer
 }
 
-var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":        fmtPct,
-	"usd":        fmtUSD,
-	"dur":        fmtDurMS,
-	"count":      fmtCount,
-	"p50":        func(p results.Percentiles) string { return fmtMS(p.P50, p.Count) },
-	"p99":        func(p results.Percentiles) string { return fmtMS(p.P99, p.Count) },
-	"mul":        func(a, b float64) float64 { return a * b },
-	"value":      thresholdValue,
-	"billedFrom": billedFromText,
-	"inc":        func(i int) int { return i + 1 },
-}).Parse(htmlTemplate))
+// pageTmpl is the page template, parsed on first use: a command that writes no
+// report pays nothing for it at start-up.
+var pageTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"pct":        fmtPct,
+		"usd":        fmtUSD,
+		"dur":        fmtDurMS,
+		"count":      fmtCount,
+		"p50":        func(p results.Percentiles) string { return fmtMS(p.P50, p.Count) },
+		"p99":        func(p results.Percentiles) string { return fmtMS(p.P99, p.Count) },
+		"mul":        func(a, b float64) float64 { return a * b },
+		"value":      thresholdValue,
+		"billedFrom": billedFromText,
+		"inc":        func(i int) int { return i + 1 },
+	}).Parse(htmlTemplate))
+})
 
 type htmlFigure struct {
 	Name, Title, Caption string
@@ -104,7 +109,7 @@ func HTML(w io.Writer, in HTMLInput) error {
 	}
 	page.CSS = template.CSS(fontCSS + "\n" + htmlCSS)
 	var b bytes.Buffer
-	if err := pageTmpl.Execute(&b, page); err != nil {
+	if err := pageTmpl().Execute(&b, page); err != nil {
 		return fmt.Errorf("html: %w", err)
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
@@ -188,15 +193,18 @@ func fontDefs(s string) (from, to int, style string, ok bool) {
 // secretRE matches a credential-like key and its value; an unterminated quoted value
 // runs to the end of its line, so that the quotes of an inserted "[redacted]" can never
 // pair with it (redacting twice changes nothing; found by FuzzRedactScenario).
-var secretRE = regexp.MustCompile(`(?i)((?:authorization|[\w-]*token|[\w-]*secret|password|passwd|[\w-]*api[-_]?key|cookie)["']?\s*:\s*)("[^"\n]*"?|'[^'\n]*'?|(?:\$\{[^}\n]*\}|[^,}\n])*)`)
+var secretRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)((?:authorization|[\w-]*token|[\w-]*secret|password|passwd|[\w-]*api[-_]?key|cookie)["']?\s*:\s*)("[^"\n]*"?|'[^'\n]*'?|(?:\$\{[^}\n]*\}|[^,}\n])*)`)
+})
 
 // RedactScenario hides literal credentials in scenario text: the value of any key that
 // names a token, secret, password, API key, cookie or Authorization header is replaced
 // by "[redacted]" unless it only refers to variables (${TOKEN}), which are never
 // expanded in the stored scenario. It is safe for concurrent use.
 func RedactScenario(src string) string {
-	return secretRE.ReplaceAllStringFunc(src, func(m string) string {
-		sub := secretRE.FindStringSubmatch(m)
+	re := secretRE()
+	return re.ReplaceAllStringFunc(src, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		val := strings.Trim(strings.TrimSpace(sub[2]), `"'`)
 		if val == "" || onlyVariables(val) {
 			return m
@@ -205,16 +213,21 @@ func RedactScenario(src string) string {
 	})
 }
 
-var varRE = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`)
+// varRE matches a ${VAR} reference; schemeRE a word such as "Bearer". Compiled on
+// first use, not at start-up.
+var (
+	varRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_]*\}`) })
+	schemeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z]+$`) })
+)
 
 // onlyVariables reports whether v holds no literal secret: after removing ${VAR}
 // references, at most a scheme word such as "Bearer" is left.
 func onlyVariables(v string) bool {
-	if !varRE.MatchString(v) {
+	if !varRE().MatchString(v) {
 		return false
 	}
-	rest := strings.Fields(varRE.ReplaceAllString(v, ""))
-	return len(rest) == 0 || (len(rest) == 1 && len(rest[0]) <= 8 && regexp.MustCompile(`^[A-Za-z]+$`).MatchString(rest[0]))
+	rest := strings.Fields(varRE().ReplaceAllString(v, ""))
+	return len(rest) == 0 || (len(rest) == 1 && len(rest[0]) <= 8 && schemeRE().MatchString(rest[0]))
 }
 
 // productVersion is "thaw VERSION" for the footer, without doubling the name.

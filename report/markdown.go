@@ -144,11 +144,22 @@ func mdTable(b *strings.Builder, t phaseTable, firstRight int) {
 	}
 }
 
+// Replacers are built on first use and safe for concurrent use: one each, not one per
+// cell (building one allocates its lookup tables).
+var (
+	mdCellReplacer   = strings.NewReplacer("|", `\|`, "\n", " ")
+	mdEscapeReplacer = strings.NewReplacer("<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'", "|", `\|`)
+)
+
+// mdCell makes s safe inside a Markdown table cell.
 func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+	if !strings.ContainsAny(s, "|\n") {
+		return s
+	}
+	return mdCellReplacer.Replace(s)
 }
 
 // mdEscape neutralises characters that would start Markdown or HTML markup in free text.
 func mdEscape(s string) string {
-	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'", "|", `\|`).Replace(s)
+	return mdEscapeReplacer.Replace(s)
 }

@@ -87,6 +87,7 @@ func WritePlots(outDir string, figs []*Figure) error {
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return fmt.Errorf("plots: %w", err)
 	}
+	reservePixels(figs)
 	for _, f := range figs {
 		svg, err := f.SVG()
 		if err != nil {

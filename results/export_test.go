@@ -7,3 +7,6 @@ func SetMergeChunkBytes(n int) (restore func()) {
 	mergeChunkBytes = n
 	return func() { mergeChunkBytes = old }
 }
+
+// EncodeV2 is the package's own V2 encoder, for tests that compare it with the library's.
+var EncodeV2 = encodeV2

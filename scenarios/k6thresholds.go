@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/goccy/go-yaml/ast"
@@ -25,13 +26,19 @@ type k6Object struct {
 	DelayAbortEval Duration `yaml:"delayAbortEval,omitempty"`
 }
 
-var (
-	k6KeyRe  = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\{([^{}]*)\})?\s*$`)
-	k6ExprRe = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\(\s*[^)]*\))?)\s*(===|==|!=|<=|>=|<|>)\s*(\S+)\s*$`)
-	k6PctRe  = regexp.MustCompile(`^p\s*\(\s*([0-9.]+)\s*\)$`)
-	k6PNoPar = regexp.MustCompile(`^p([0-9]+(?:\.[0-9]+)?)$`)
-	k6NumRe  = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)(ms|s|%)?$`)
-)
+// k6Regexps are the patterns of k6 threshold syntax, compiled on first use: most runs
+// have no k6 thresholds and should not pay for them at start-up.
+type k6Regexps struct{ key, expr, pct, pNoPar, num *regexp.Regexp }
+
+var k6Re = sync.OnceValue(func() k6Regexps {
+	return k6Regexps{
+		key:    regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\{([^{}]*)\})?\s*$`),
+		expr:   regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\(\s*[^)]*\))?)\s*(===|==|!=|<=|>=|<|>)\s*(\S+)\s*$`),
+		pct:    regexp.MustCompile(`^p\s*\(\s*([0-9.]+)\s*\)$`),
+		pNoPar: regexp.MustCompile(`^p([0-9]+(?:\.[0-9]+)?)$`),
+		num:    regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)(ms|s|%)?$`),
+	}
+})
 
 // k6 metric families thaw maps.
 const (
@@ -64,7 +71,7 @@ func K6Threshold(key, expr string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	m := k6ExprRe.FindStringSubmatch(expr)
+	m := k6Re().expr.FindStringSubmatch(expr)
 	if m == nil {
 		return "", fmt.Errorf("%q is not a k6 threshold: want AGGREGATION OPERATOR VALUE, e.g. p(95)<500", expr)
 	}
@@ -72,7 +79,7 @@ func K6Threshold(key, expr string) (string, error) {
 	if op == "===" {
 		op = "=="
 	}
-	if !k6NumRe.MatchString(val) {
+	if !k6Re().num.MatchString(val) {
 		return "", fmt.Errorf("%q is not a number: k6 writes times in milliseconds (500) and rates as fractions (0.01)", val)
 	}
 	switch k6Metrics[name] {
@@ -87,7 +94,7 @@ func K6Threshold(key, expr string) (string, error) {
 		if agg != "count" {
 			return "", fmt.Errorf("%s supports count in thaw (count>100), not %s", name, agg)
 		}
-		if k6NumRe.FindStringSubmatch(val)[2] != "" {
+		if k6Re().num.FindStringSubmatch(val)[2] != "" {
 			return "", fmt.Errorf("%s: want a bare count after %s, found %q", name, op, val)
 		}
 		return fmt.Sprintf("%scount %s %s", prefix, op, val), nil
@@ -99,7 +106,7 @@ func K6Threshold(key, expr string) (string, error) {
 // for the tags: `phase[NAME].` for scenario (or phase), then `cold.` or `warm.` for
 // faas_class.
 func k6Key(key string) (name, prefix string, err error) {
-	m := k6KeyRe.FindStringSubmatch(key)
+	m := k6Re().key.FindStringSubmatch(key)
 	if m == nil {
 		return "", "", fmt.Errorf("%q is not a k6 metric key: want NAME or NAME{tag:value}", key)
 	}
@@ -140,16 +147,16 @@ func k6TrendExpr(name, prefix, agg, op, val string) (string, error) {
 	stat := agg
 	switch {
 	case agg == "avg" || agg == "min" || agg == "max" || agg == "med" || agg == "count":
-	case k6PctRe.MatchString(agg):
-		stat = "p(" + k6PctRe.FindStringSubmatch(agg)[1] + ")"
-	case k6PNoPar.MatchString(agg):
-		return "", fmt.Errorf("unknown aggregation %q: write p(%s)", agg, k6PNoPar.FindStringSubmatch(agg)[1])
+	case k6Re().pct.MatchString(agg):
+		stat = "p(" + k6Re().pct.FindStringSubmatch(agg)[1] + ")"
+	case k6Re().pNoPar.MatchString(agg):
+		return "", fmt.Errorf("unknown aggregation %q: write p(%s)", agg, k6Re().pNoPar.FindStringSubmatch(agg)[1])
 	case agg == "rate":
 		return "", fmt.Errorf("rate does not apply to %s, a duration: for failed requests write http_req_failed: ['rate<0.01'] (thaw: error_rate < 1%%)", name)
 	default:
 		return "", fmt.Errorf("unknown aggregation %q for %s: want avg, min, max, med, count or p(N)", agg, name)
 	}
-	num, unit := k6NumRe.FindStringSubmatch(val)[1], k6NumRe.FindStringSubmatch(val)[2]
+	num, unit := k6Re().num.FindStringSubmatch(val)[1], k6Re().num.FindStringSubmatch(val)[2]
 	switch {
 	case stat == "count" && unit != "":
 		return "", fmt.Errorf("count of %s is a bare number, not %q", name, val)

@@ -6,17 +6,38 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
 // KnownProbes are the probe names a scenario may list.
 var KnownProbes = []string{"instance", "latency", "marker", "platform"}
 
-var (
-	safeName   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
-	httpMethod = regexp.MustCompile(`^[A-Z]+$`)
-)
+// isSafeName reports whether s matches ^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$ (a name
+// usable in a file name). Written out: that regexp compiled into a hundred repeated
+// states at every start of thaw.
+func isSafeName(s string) bool {
+	if len(s) == 0 || len(s) > 100 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		alnum := 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+		if !alnum && (i == 0 || c != '.' && c != '_' && c != '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isHTTPMethod reports whether s matches ^[A-Z]+$.
+func isHTTPMethod(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // validator collects the problems of one scenario. Not safe for concurrent use.
 type validator struct {
@@ -66,7 +87,7 @@ func (v *validator) scenario() {
 	sc := v.sc
 	v.check(sc.Version == 1, "version", "must be 1 (got %d)", sc.Version)
 	v.check(sc.Name != "", "name", "is required")
-	v.check(sc.Name == "" || safeName.MatchString(sc.Name), "name",
+	v.check(sc.Name == "" || isSafeName(sc.Name), "name",
 		"must be usable as a directory name: letters, digits, '.', '_', '-', up to 100, not starting with a symbol")
 	for i, th := range sc.Thresholds {
 		v.check(strings.TrimSpace(th) != "", fmt.Sprintf("thresholds[%d]", i), "must not be empty")
@@ -93,7 +114,7 @@ func (v *validator) httpTarget(t Target) {
 		// the value is not echoed: a URL may carry a token
 		v.check(httpURL(t.URL), "target.url", "must be an http:// or https:// URL with a host")
 	}
-	v.check(httpMethod.MatchString(t.Method), "target.method", "must be an upper-case HTTP method (got %q)", t.Method)
+	v.check(isHTTPMethod(t.Method), "target.method", "must be an upper-case HTTP method (got %q)", t.Method)
 	v.check(t.Connection == "reuse" || t.Connection == "fresh", "target.connection", "must be reuse or fresh (got %q)", t.Connection)
 	v.check(t.Client == "" || t.Client == "auto" || t.Client == "lean" || t.Client == "std", "target.client", "must be auto, lean or std (got %q)", t.Client)
 	v.check(t.Client != "lean" || t.Auth == nil, "target.client", "lean cannot sign requests (auth): use auto or std")

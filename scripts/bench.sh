@@ -2,6 +2,7 @@
 # make bench: Go benchmarks and scripted runs that print figures. Loopback only.
 #   BENCH_REQUESTS (default 1000000): requests in the memory run.
 #   K6_LINES (default 1000000): lines of the k6 JSON file for thaw ingest k6.
+#   BENCH_FIXED_RUNS (default 11): runs of each kind behind the fixed-cost medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${BENCH_REQUESTS:-1000000}
@@ -90,21 +91,27 @@ echo "   RenderMillion: 1,000,000 samples (target < 5 s, flat memory); RenderSma
 go test -run '^$' -bench 'BenchmarkRender(Million|Small)$' -benchmem -benchtime 3x -count 3 ./report/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 
 echo
-echo "== The report's fixed cost in thaw run: CPU of --quiet minus --no-report, medians of 5 interleaved pairs (2 and 500 samples)"
-python3 - "$work" bin/thaw "$url" <<'PY'
+echo "== Fixed cost of one thaw run (paid once per run, whatever its length): CPU of start-up alone (thaw version),"
+echo "   of a 2-sample run (2000 rps for 1 ms) with --no-report and with its report (--quiet), and of a 500-sample one;"
+echo "   medians of ${BENCH_FIXED_RUNS:-11} interleaved runs (min-max)"
+python3 - "$work" bin/thaw "$url" "${BENCH_FIXED_RUNS:-11}" <<'PY'
 import os, resource, shutil, statistics, subprocess, sys
-work, thaw, url = sys.argv[1:4]
+work, thaw, url, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 def cpu_ms(args):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run(args, stdout=subprocess.DEVNULL, check=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return 1000 * (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+def fig(v):
+    return f"{statistics.median(v):.1f} CPU-ms ({min(v):.1f}-{max(v):.1f})"
+start = [cpu_ms([thaw, "version"]) for _ in range(runs)]
+print(f"start-up (thaw version): {fig(start)}")
 for n, dur in ((2, "0.001s"), (500, "0.25s")):
     sc = f"{work}/rc{n}.yaml"
     with open(sc, "w") as f:
         f.write(f'version: 1\nname: rc\ntarget: {{url: "{url}"}}\nphases:\n  - {{name: w, rate: {{rps: 2000, duration: {dur}}}}}\n')
     cost = {"report": [], "no-report": []}
-    for _ in range(5):
+    for _ in range(runs if n == 2 else 5):
         for mode in cost:
             out = f"{work}/rc{n}-{mode}"
             shutil.rmtree(out, ignore_errors=True)
@@ -112,8 +119,11 @@ for n, dur in ((2, "0.001s"), (500, "0.25s")):
     out = f"{work}/rc{n}-report"
     size = lambda *names: sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs if f.endswith(names))
     rep, bare = statistics.median(cost["report"]), statistics.median(cost["no-report"])
-    print(f"{n:>4} samples: run {rep:.0f} CPU-ms, --no-report {bare:.0f}: report {rep - bare:.0f} CPU-ms; "
+    print(f"{n:>4} samples: run {fig(cost['report'])}, --no-report {fig(cost['no-report'])}: report {rep - bare:.0f} CPU-ms; "
           f"report.html {size('.html') / 1024:.0f} KB, plots/*.svg {size('.svg') / 1024:.0f} KB, plots/*.png {size('.png') / 1024:.0f} KB")
+    if n == 2:
+        print(f"      the fixed cost alone is {rep * 2:.0f} CPU-ms per 1,000 requests of a 500-request run "
+              f"(100 rps x 5 s), {rep / 10:.1f} of a 10,000-request one (2,000 rps x 5 s)")
 PY
 
 echo

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/thaw-dev/thaw/results"
@@ -151,9 +152,12 @@ func scrubURL(raw string) string {
 	return u.String()
 }
 
-var urlInText = regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
+// urlInText matches a URL inside free text; compiled on first use, not at start-up.
+var urlInText = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[a-zA-Z][a-zA-Z0-9+.-]*://[^\s"'<>]+`)
+})
 
 // scrubText removes credentials and queries from URLs inside a message.
 func scrubText(s string) string {
-	return urlInText.ReplaceAllStringFunc(s, scrubURL)
+	return urlInText().ReplaceAllStringFunc(s, scrubURL)
 }

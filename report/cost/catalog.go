@@ -8,7 +8,6 @@
 package cost
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -19,8 +18,7 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-//go:embed catalog.yaml
-var defaultCatalogYAML []byte
+//go:generate go run gencatalog.go
 
 // Catalog is a set of pricing entries, one per cost model. It is safe for concurrent use
 // once loaded.
@@ -138,10 +136,15 @@ func DefaultCatalog() (Catalog, error) {
 	return Catalog{Models: append([]Entry(nil), c.Models...)}, err
 }
 
-// defaultCatalog parses the shipped catalog once per process (a run needs it before
-// and after the load: milliseconds each time).
+// defaultCatalog builds the shipped catalog once per process. catalog.yaml is decoded
+// at build time (go generate writes catalog_gen.go; a test checks it equals the YAML):
+// decoding it at run time cost a few milliseconds, paid by every run.
 var defaultCatalog = sync.OnceValues(func() (Catalog, error) {
-	return ParseCatalog(defaultCatalogYAML, "catalog.yaml (embedded)")
+	c := shippedCatalog()
+	if err := c.Validate(); err != nil {
+		return Catalog{}, fmt.Errorf("catalog.yaml (built in): %w", err)
+	}
+	return c, nil
 })
 
 // LoadCatalog reads a catalog file; an empty path returns DefaultCatalog. Entries in the

@@ -34,12 +34,14 @@ func WriteMarkdown(w io.Writer, r Report) error {
 	return nil
 }
 
+// The replacers, built on first use (not once per cell) and safe for concurrent use.
+var (
+	cellReplacer = strings.NewReplacer("|", `\|`, "\n", " ", "\r", "")
+	codeReplacer = strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "\r", "")
+)
+
 // mdCell makes s safe inside a table cell (no pipes, no line breaks).
-func mdCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", "").Replace(s)
-}
+func mdCell(s string) string { return cellReplacer.Replace(s) }
 
 // mdCode makes s safe inside an inline code span in a table cell.
-func mdCode(s string) string {
-	return strings.NewReplacer("|", `\|`, "`", "'", "\n", " ", "\r", "").Replace(s)
-}
+func mdCode(s string) string { return codeReplacer.Replace(s) }
