@@ -198,10 +198,10 @@ func (c *Chain) classify(s *results.Sample, recording bool) {
 		} else {
 			v = safeJudge(np, s)
 		}
-		applyFacts(s, v)
+		applyFacts(s, &v)
 		won := !decided && v.decided()
 		if !c.provisional {
-			c.note(s, i, v, won)
+			c.note(s, i, &v, won)
 		}
 		if !won {
 			continue
@@ -233,7 +233,7 @@ func Panics() int64 { return panics.Load() }
 
 // note counts probe i's verdict on s and keeps its reason with the sample when the
 // reason is about the sample (see Classify).
-func (c *Chain) note(s *results.Sample, i int, v verdict, won bool) {
+func (c *Chain) note(s *results.Sample, i int, v *verdict, won bool) {
 	switch {
 	case won:
 		c.counts[i].decided++
@@ -270,7 +270,7 @@ func (c *Chain) Summary() []results.ProbeSummary {
 }
 
 // applyFacts copies what a probe found about the invocation into s.
-func applyFacts(s *results.Sample, v verdict) {
+func applyFacts(s *results.Sample, v *verdict) {
 	if v.Instance != "" && s.Instance == "" {
 		s.Instance = v.Instance
 	}
