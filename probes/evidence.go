@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"github.com/thaw-dev/thaw/results"
 )
@@ -217,7 +216,7 @@ func (r *evidenceReader) header(s *results.Sample, names []string) (v, name stri
 // about. s.Evidence is not nil.
 func (r *evidenceReader) recall(s *results.Sample, key found) (found, bool) {
 	h, b := s.Evidence.Headers, s.Evidence.Body
-	if !sameMap(h, r.seenHeaders) || b != r.seenBody {
+	if !results.SameMap(h, r.seenHeaders) || b != r.seenBody {
 		r.seenHeaders, r.seenBody, r.found = h, b, r.found[:0]
 		return found{}, false
 	}
@@ -236,13 +235,6 @@ func first(names []string) *string {
 		return nil
 	}
 	return &names[0]
-}
-
-// sameMap reports whether a and b are one map (not merely equal ones). A map value
-// is a pointer to the runtime's map; comparing the pointers is what reflect's
-// UnsafePointer does, without its cost on every sample.
-func sameMap(a, b map[string]string) bool {
-	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
 }
 
 // parseFlag reads a cold/prewarmed flag: true/false, 1/0, yes/no, cold/warm.

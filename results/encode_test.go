@@ -245,3 +245,21 @@ func TestWriterReusesSharedEvidence(t *testing.T) {
 		t.Errorf("lines differ from AppendSample's:\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestSameMap(t *testing.T) {
+	m := map[string]string{"a": "1"}
+	for _, tc := range []struct {
+		name string
+		a, b map[string]string
+		want bool
+	}{
+		{"one map", m, m, true},
+		{"equal maps", m, map[string]string{"a": "1"}, false},
+		{"both nil", nil, nil, true},
+		{"nil and empty", nil, map[string]string{}, false},
+	} {
+		if got := results.SameMap(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s: SameMap = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
