@@ -49,7 +49,7 @@ type evidenceReader struct {
 	doc    map[string]any // its document; nil when it is not complete JSON
 	parsed bool
 
-	// What valueOf found in the last evidence asked about (its header map, the same
+	// What valueOf and header found in the last evidence asked about (its header map, the same
 	// map and not an equal one, and its body), per list of names. Invokers share one
 	// header map while responses repeat it, so a run of samples asks the same
 	// questions of the same evidence.
@@ -179,36 +179,36 @@ func scanField(body, path string) (string, bool) {
 
 // value looks in the headers first, then in the body fields; from names the source.
 func (r *evidenceReader) valueOf(s *results.Sample, headers, fields []string) (v, from string, ok bool) {
-	if s.Evidence == nil {
+	return r.ask(s, found{headers: first(headers), fields: first(fields)}, func() (string, string, bool) {
+		if v, n, ok := headerValue(s, headers); ok {
+			return v, "header " + n, true
+		}
+		if v, n, ok := r.value(s, fields); ok {
+			return v, "body field " + n, true
+		}
 		return "", "", false
-	}
-	key := found{headers: first(headers), fields: first(fields)}
-	if f, ok := r.recall(s, key); ok {
-		return f.v, f.from, f.ok
-	}
-	f := key
-	if v, n, ok := headerValue(s, headers); ok {
-		f.v, f.from, f.ok = v, "header "+n, true
-	} else if v, n, ok := r.value(s, fields); ok {
-		f.v, f.from, f.ok = v, "body field "+n, true
-	}
-	r.found = append(r.found, f)
-	return f.v, f.from, f.ok
+	})
 }
 
 // header is headerValue, remembered like valueOf.
 func (r *evidenceReader) header(s *results.Sample, names []string) (v, name string, ok bool) {
+	return r.ask(s, found{headers: first(names), header: true}, func() (string, string, bool) {
+		return headerValue(s, names)
+	})
+}
+
+// ask answers the question key names about s's evidence: with the answer found before,
+// or with the one find gives (which is remembered).
+func (r *evidenceReader) ask(s *results.Sample, key found, find func() (string, string, bool)) (string, string, bool) {
 	if s.Evidence == nil {
 		return "", "", false
 	}
-	key := found{headers: first(names), header: true}
 	if f, ok := r.recall(s, key); ok {
 		return f.v, f.from, f.ok
 	}
-	f := key
-	f.v, f.from, f.ok = headerValue(s, names)
-	r.found = append(r.found, f)
-	return f.v, f.from, f.ok
+	key.v, key.from, key.ok = find()
+	r.found = append(r.found, key)
+	return key.v, key.from, key.ok
 }
 
 // recall returns the answer found for key in s's evidence, if it was asked before;

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -228,7 +227,7 @@ func TestH1EvidenceSharedWhileItRepeats(t *testing.T) {
 	a, b := &h1Conn{}, &h1Conn{} // two connections share the client's memo
 	first := read(t, a, reply("i-1", `{"n":1}`))
 	same := read(t, b, reply("i-1", `{"n":1}`))
-	if reflect.ValueOf(first.Headers).UnsafePointer() != reflect.ValueOf(same.Headers).UnsafePointer() {
+	if !results.SameMap(first.Headers, same.Headers) {
 		t.Error("equal evidence headers: two maps, want one shared")
 	}
 	if unsafe.StringData(first.Body) != unsafe.StringData(same.Body) {

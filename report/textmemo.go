@@ -29,47 +29,48 @@ type boxKey struct {
 	fnt font.Font
 }
 
-var textMemo struct {
-	sync.Mutex
-	boxes   map[boxKey][3]vg.Length
-	extents map[font.Font]font.Extents
+var (
+	boxes   memo[boxKey, [3]vg.Length]
+	extents memo[font.Font, font.Extents]
+)
+
+// memo remembers up to textMemoMax values by key; past that it forgets them all and
+// starts again. It is safe for concurrent use.
+type memo[K comparable, V any] struct {
+	mu sync.Mutex
+	m  map[K]V
+}
+
+// get returns the value remembered for k, or measure's (then remembered).
+func (c *memo[K, V]) get(k K, measure func() V) V {
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = measure()
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= textMemoMax {
+		c.m = make(map[K]V)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
+	return v
 }
 
 // Box implements text.Handler.
 func (m memoText) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
-	k := boxKey{txt, fnt}
-	textMemo.Lock()
-	b, ok := textMemo.boxes[k]
-	textMemo.Unlock()
-	if ok {
-		return b[0], b[1], b[2]
-	}
-	width, height, depth = m.Plain.Box(txt, fnt)
-	textMemo.Lock()
-	if textMemo.boxes == nil || len(textMemo.boxes) >= textMemoMax {
-		textMemo.boxes = make(map[boxKey][3]vg.Length)
-	}
-	textMemo.boxes[k] = [3]vg.Length{width, height, depth}
-	textMemo.Unlock()
-	return width, height, depth
+	b := boxes.get(boxKey{txt, fnt}, func() [3]vg.Length {
+		w, h, d := m.Plain.Box(txt, fnt)
+		return [3]vg.Length{w, h, d}
+	})
+	return b[0], b[1], b[2]
 }
 
 // Extents implements text.Handler.
 func (m memoText) Extents(fnt font.Font) font.Extents {
-	textMemo.Lock()
-	e, ok := textMemo.extents[fnt]
-	textMemo.Unlock()
-	if ok {
-		return e
-	}
-	e = m.Plain.Extents(fnt)
-	textMemo.Lock()
-	if textMemo.extents == nil || len(textMemo.extents) >= textMemoMax {
-		textMemo.extents = make(map[font.Font]font.Extents)
-	}
-	textMemo.extents[fnt] = e
-	textMemo.Unlock()
-	return e
+	return extents.get(fnt, func() font.Extents { return m.Plain.Extents(fnt) })
 }
 
 // useTextHandler makes every text style of p measure through textHandler.

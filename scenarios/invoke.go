@@ -65,9 +65,8 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 	}
 	r.prog.sent.Add(1)
 	r.prog.phaseSent.Add(1)
-	ictx := r.uncancelled(ctx)
-	r.inv.Invoke(ictx, s)
-	s = r.withRetries(ctx, ictx, s)
+	r.inv.Invoke(r.sendCtx, s)
+	s = r.withRetries(ctx, s)
 	end := s.End()
 	r.noteEnd(end)
 	s.IntendedLatencyMS = s.LatencyMS
@@ -76,20 +75,6 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 	}
 	return s
 }
-
-// uncancelled is context.WithoutCancel(ctx), made once for the context the phase's
-// sends share rather than once per request.
-func (r *Runner) uncancelled(ctx context.Context) context.Context {
-	if p := r.ictx.Load(); p != nil && p.from == ctx {
-		return p.to
-	}
-	p := &ctxPair{from: ctx, to: context.WithoutCancel(ctx)}
-	r.ictx.Store(p)
-	return p.to
-}
-
-// ctxPair is a context and its uncancelled form.
-type ctxPair struct{ from, to context.Context }
 
 // sampleMS is d in milliseconds, rounded to the microsecond as the invokers keep
 // durations (finer digits are noise, and cost the encoder its fast path).

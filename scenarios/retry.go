@@ -55,9 +55,8 @@ func retryAfter(v string, now time.Time) time.Duration {
 // left, waiting RetryWait between attempts. The returned sample is the last attempt's,
 // with Retries set and the identity of the first (Seq, Phase, Scheduled, idle gap); its
 // request id gets a ".rN" suffix so it joins the platform's log of that attempt. A run
-// stopped during a wait keeps the last failed attempt. Attempts are invoked with ictx;
-// waits end with ctx.
-func (r *Runner) withRetries(ctx, ictx context.Context, s *results.Sample) *results.Sample {
+// stopped during a wait keeps the last failed attempt.
+func (r *Runner) withRetries(ctx context.Context, s *results.Sample) *results.Sample {
 	rt := r.sc.Target.Retry
 	if rt == nil || rt.Max <= 0 {
 		return s
@@ -70,7 +69,7 @@ func (r *Runner) withRetries(ctx, ictx context.Context, s *results.Sample) *resu
 		next := &results.Sample{Seq: first.Seq, RequestID: fmt.Sprintf("%s.r%d", first.RequestID, n), Phase: first.Phase,
 			Scheduled: first.Scheduled, IdleBeforeMS: first.IdleBeforeMS, InFlight: first.InFlight, Retries: n}
 		r.retries.Add(1)
-		r.inv.Invoke(ictx, next)
+		r.inv.Invoke(r.sendCtx, next)
 		s = next
 	}
 	return s

@@ -49,9 +49,9 @@ type Runner struct {
 	retries  atomic.Int64 // extra attempts sent by target.retry
 	spacer   *spacer      // max_rps for closed-model phases; nil: none
 	stopMu   sync.Mutex
-	stop     func(error)             // cancels the run with a cause; nil before Run and once used
-	lastEnd  atomic.Int64            // unix nanoseconds of the latest response end; 0 before any
-	ictx     atomic.Pointer[ctxPair] // see uncancelled
+	stop     func(error)     // cancels the run with a cause; nil before Run and once used
+	lastEnd  atomic.Int64    // unix nanoseconds of the latest response end; 0 before any
+	sendCtx  context.Context // the run's context without its cancellation (set by Run): sent requests finish
 	prog     progressState
 
 	// recording (record.go): held while a sample is classified and recorded
@@ -176,6 +176,7 @@ var errSink = errors.New("sink failed")
 func (r *Runner) Run(ctx context.Context) (Stats, error) {
 	runCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	r.sendCtx = context.WithoutCancel(runCtx)
 	r.stopMu.Lock()
 	r.stop = cancel
 	r.stopMu.Unlock()
