@@ -74,12 +74,27 @@ type phaseAgg struct {
 	errors  int64
 	retries int64
 	byKind  map[string]int64
-	classes map[Class]int64
+	classes classCounts
 	first   time.Time // earliest send
 	lastTx  time.Time // latest send
 	last    time.Time // latest response end
 	hists   map[string]*Histogram
 	hot     hotHists // the histograms of hists that every sample may touch
+}
+
+// classCounts counts samples by verdict. A class that is none of the three (a judge
+// other than thaw's with a verdict of its own) is in the count but in no class.
+type classCounts struct{ cold, warm, unknown int64 }
+
+func (c *classCounts) add(class Class) {
+	switch class {
+	case Cold:
+		c.cold++
+	case Warm:
+		c.warm++
+	case Unknown:
+		c.unknown++
+	}
 }
 
 // hotHists points at a phase's histograms by field, so that adding a sample does not
@@ -99,7 +114,7 @@ func NewAggregator() *Aggregator {
 }
 
 func newPhaseAgg() *phaseAgg {
-	p := &phaseAgg{byKind: map[string]int64{}, classes: map[Class]int64{}, hists: map[string]*Histogram{}}
+	p := &phaseAgg{byKind: map[string]int64{}, hists: map[string]*Histogram{}}
 	for _, k := range []string{HistAll, HistCold, HistWarm, HistIntended, HistServer, HistInit, HistSendLag} {
 		p.hists[k] = NewHistogram()
 	}
@@ -154,7 +169,7 @@ func (p *phaseAgg) add(s *Sample) {
 	if class == "" {
 		class = Unknown
 	}
-	p.classes[class]++
+	p.classes.add(class)
 	p.addSendLag(s)
 	if !s.Measured() {
 		// Never reached the server (refused, DNS, TLS): no latency to report (a
@@ -235,10 +250,6 @@ func (a *Aggregator) Clone() *Aggregator {
 		for k, v := range p.byKind {
 			q.byKind[k] = v
 		}
-		q.classes = make(map[Class]int64, len(p.classes))
-		for k, v := range p.classes {
-			q.classes[k] = v
-		}
 		q.hists = make(map[string]*Histogram, len(p.hists))
 		for k, h := range p.hists {
 			q.hists[k] = h.Clone()
@@ -266,9 +277,9 @@ func (p *phaseAgg) merge(o *phaseAgg) error {
 	for k, v := range o.byKind {
 		p.byKind[k] += v
 	}
-	for k, v := range o.classes {
-		p.classes[k] += v
-	}
+	p.classes.cold += o.classes.cold
+	p.classes.warm += o.classes.warm
+	p.classes.unknown += o.classes.unknown
 	for k, h := range o.hists {
 		if k == HistSendLag && !o.info.OpenModel {
 			continue
@@ -314,9 +325,9 @@ func (p *phaseAgg) summary(name string) (PhaseSummary, error) {
 		Errors:        p.errors,
 		Retries:       p.retries,
 		ErrorsByKind:  map[string]int64{},
-		Cold:          p.classes[Cold],
-		Warm:          p.classes[Warm],
-		Unknown:       p.classes[Unknown],
+		Cold:          p.classes.cold,
+		Warm:          p.classes.warm,
+		Unknown:       p.classes.unknown,
 		Planned:       p.info.Planned,
 		Late:          p.info.Late,
 		Dropped:       p.info.Dropped,
