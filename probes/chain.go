@@ -103,6 +103,21 @@ var builders = map[string]builder{
 type namedProbe struct {
 	name string
 	p    probe
+	// plain: an answer of nothing found (NoEvidence, no facts) depends on the
+	// sample's evidence alone (see evidenceOnly), so the chain may remember it.
+	plain bool
+}
+
+// evidenceOnly is a probe whose answer on a sample that holds nothing of its kind
+// (NoEvidence and no facts) depends on the sample's evidence (headers, body, log)
+// alone: not on the sample's other fields, what the probe saw before, or a file.
+type evidenceOnly interface {
+	evidenceOnly() bool
+}
+
+func newNamedProbe(name string, p probe) namedProbe {
+	eo, ok := p.(evidenceOnly)
+	return namedProbe{name: name, p: p, plain: ok && eo.evidenceOnly()}
 }
 
 // Chain tries its probes in order; the first that decides sets the verdict. It
@@ -113,6 +128,44 @@ type Chain struct {
 	probes      []namedProbe
 	provisional bool // online: verdicts only, no reasons (see Provisional)
 	counts      []probeCounts
+	quiet       quietEvidence
+}
+
+// quietEvidence is the evidence of the last sample on which every probe that judges
+// one sample at a time found nothing and said so from the evidence alone (plain): a
+// sample holding the same evidence gets the same answers without asking them again.
+// Invokers share one header map and body among samples while responses repeat them,
+// so a run against a function that reports nothing about itself asks once.
+type quietEvidence struct {
+	set       bool
+	headers   map[string]string
+	body, log string
+}
+
+// holds reports whether s holds the remembered evidence.
+func (q *quietEvidence) holds(s *results.Sample) bool {
+	if !q.set {
+		return false
+	}
+	ev := s.Evidence
+	if ev == nil {
+		return q.headers == nil && q.body == "" && q.log == ""
+	}
+	return results.SameMap(ev.Headers, q.headers) && ev.Body == q.body && ev.Log == q.log
+}
+
+// remember keeps s's evidence, or forgets when the probes found something in it.
+func (q *quietEvidence) remember(s *results.Sample, quiet bool) {
+	*q = quietEvidence{set: quiet}
+	if quiet && s.Evidence != nil {
+		q.headers, q.body, q.log = s.Evidence.Headers, s.Evidence.Body, s.Evidence.Log
+	}
+}
+
+// found reports whether v says more than "nothing of my kind here".
+func (v *verdict) found() bool {
+	return !v.NoEvidence || v.Class != "" || v.Instance != "" || v.InitMS != 0 || v.BilledMS != 0 ||
+		v.MaxMemoryMB != 0 || v.PlatformDurMS != 0 || v.Log != ""
 }
 
 // probeCounts is what the chain counted for one probe (Summary).
@@ -160,7 +213,7 @@ func NewChain(specs []Spec) (*Chain, error) {
 			errs = append(errs, err)
 			continue
 		}
-		c.probes = append(c.probes, namedProbe{name: name, p: p})
+		c.probes = append(c.probes, newNamedProbe(name, p))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -191,12 +244,22 @@ func (c *Chain) classify(s *results.Sample, recording bool) {
 		c.counts = append(c.counts, make([]probeCounts, n)...)
 	}
 	decided := false
+	known := c.quiet.holds(s)
+	quiet := true
 	for i, np := range c.probes {
 		var v verdict
-		if bp, ok := np.p.(batchProbe); ok && recording {
+		bp, batch := np.p.(batchProbe)
+		switch {
+		case batch && recording:
 			v = bp.pending(s)
-		} else {
+		case known && np.plain:
+			if !c.provisional {
+				c.counts[i].noEvidence++
+			}
+			continue
+		default:
 			v = safeJudge(np, s)
+			quiet = quiet && (batch || np.plain && !v.found())
 		}
 		applyFacts(s, &v)
 		won := !decided && v.decided()
@@ -208,6 +271,9 @@ func (c *Chain) classify(s *results.Sample, recording bool) {
 		}
 		decided = true
 		s.Class, s.Kind, s.DecidedBy, s.Confidence = v.Class, v.Kind, np.name, v.Confidence
+	}
+	if !known {
+		c.quiet.remember(s, quiet)
 	}
 }
 
@@ -364,6 +430,7 @@ func (c *Chain) Restart() {
 		c.Provisional()
 	}
 	c.counts = nil
+	c.quiet = quietEvidence{}
 }
 
 // Learns reports whether any probe of the chain learns from the whole run (so the

@@ -3,6 +3,8 @@ package probes_test
 import (
 	"encoding/base64"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -332,5 +334,61 @@ func TestBodyFieldsSampleBySample(t *testing.T) {
 		if s.Instance != tc.want {
 			t.Errorf("sample %d (%s): instance %q, want %q", i, tc.body, s.Instance, tc.want)
 		}
+	}
+}
+
+// TestChainSharedEvidence judges runs of samples that share one evidence object (as
+// the invoker shares a header map and body while responses repeat them): the verdicts
+// and the counts behind Summary must be what judging each sample afresh gives, with
+// state (instances seen) and a log file (looked up by request id) still consulted.
+func TestChainSharedEvidence(t *testing.T) {
+	plain := &results.Evidence{Headers: map[string]string{"Server-Timing": "app;dur=0.1"}, Body: "ok"}
+	inst := &results.Evidence{Headers: map[string]string{"X-Thaw-Instance": "i-1"}}
+	cold := &results.Evidence{Headers: map[string]string{"X-Thaw-Cold": "true"}}
+	logPath := filepath.Join(t.TempDir(), "platform.log")
+	if err := os.WriteFile(logPath, []byte(emulatorLog), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type step struct {
+		id   string
+		ev   *results.Evidence
+		want results.Class
+	}
+	tests := []struct {
+		name       string
+		specs      []probes.Spec
+		steps      []step
+		noEvidence map[string]int64
+	}{
+		{"nothing found, then a marker", nil,
+			[]step{{"a", plain, results.Unknown}, {"b", plain, results.Unknown}, {"c", plain, results.Unknown},
+				{"d", cold, results.Cold}, {"e", plain, results.Unknown}, {"f", nil, results.Unknown}, {"g", nil, results.Unknown}},
+			map[string]int64{"marker": 6, "instance": 7, "platform": 7}},
+		{"instance ids keep their state", []probes.Spec{{Name: "instance"}},
+			[]step{{"a", plain, results.Unknown}, {"b", inst, results.Cold}, {"c", plain, results.Unknown}, {"d", inst, results.Warm}, {"e", inst, results.Warm}},
+			map[string]int64{"instance": 2}},
+		{"a log file is read for every request id", []probes.Spec{{Name: "platform", Options: map[string]any{"log": logPath, "log_wait_ms": 0}}},
+			[]step{{"run-9", plain, results.Unknown}, {"run-1", plain, results.Cold}, {"run-8", nil, results.Unknown}, {"run-2", nil, results.Warm}},
+			map[string]int64{"platform": 0}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			chain, err := probes.NewChain(tc.specs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range tc.steps {
+				s := &results.Sample{RequestID: st.id, Status: 200, LatencyMS: 2, TTFBMS: 2, Evidence: st.ev}
+				chain.Record(s)
+				if s.Class != st.want {
+					t.Errorf("sample %s: %s, want %s", st.id, s.Class, st.want)
+				}
+			}
+			for _, ps := range chain.Summary() {
+				if want := tc.noEvidence[ps.Name]; ps.NoEvidence != want {
+					t.Errorf("%s: %d samples with nothing of its kind, want %d", ps.Name, ps.NoEvidence, want)
+				}
+			}
+		})
 	}
 }

@@ -68,3 +68,7 @@ func (p *instance) judge(s *results.Sample) verdict {
 	v.Reason = fmt.Sprintf("instance %q (%s) seen for the first time", id, from)
 	return v
 }
+
+// evidenceOnly: with no instance id found, the answer depends on the evidence alone
+// (the instances seen before matter only once an id is found).
+func (p *instance) evidenceOnly() bool { return true }

@@ -127,3 +127,6 @@ func (m *marker) decide(s *results.Sample, v *verdict, cold bool, why string) {
 		v.InitMS, _ = m.num(s, m.init)
 	}
 }
+
+// evidenceOnly: with no marker found, the answer depends on the evidence alone.
+func (m *marker) evidenceOnly() bool { return true }

@@ -19,7 +19,7 @@ func TestProbePanicRecovered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.probes = append([]namedProbe{{name: "panicky", p: panicky{}}}, c.probes...)
+	c.probes = append([]namedProbe{newNamedProbe("panicky", panicky{})}, c.probes...)
 	before := Panics()
 	s := &results.Sample{Status: 200, TTFBMS: 1, Evidence: &results.Evidence{Headers: map[string]string{"X-Thaw-Cold": "true"}}}
 	c.Classify(s)
