@@ -111,25 +111,26 @@ func (c *h1Client) invoke(ctx context.Context, s *results.Sample) {
 		deadline = d
 	}
 	var t h1Times
-	var r h1Resp
+	r := h1Resp{start: start}
 	cn, err := c.conn(ctx, start, deadline, &t)
 	if err == nil {
 		err = c.call(ctx, cn, s.RequestID, deadline, &r)
-		if err != nil && t.reused && r.firstByte.IsZero() && retryable(err) && ctx.Err() == nil &&
+		if err != nil && t.reused && r.firstByte == 0 && retryable(err) && ctx.Err() == nil &&
 			(c.idempotent || errors.Is(err, errWriteRequest)) {
 			// The server closed an idle keep-alive connection before this request
 			// reached it: send it once more on a new connection, as net/http does
 			// (a request that is not idempotent only when it could not be written:
 			// a POST the function may have run is not invoked twice).
 			c.retries.Add(1)
-			r, t = h1Resp{}, h1Times{}
+			r, t = h1Resp{start: start}, h1Times{}
 			if cn, err = c.dial(ctx, deadline, &t); err == nil {
 				err = c.call(ctx, cn, s.RequestID, deadline, &r)
 			}
 		}
 	}
-	end := time.Now()
-	s.LatencyMS = ms(end.Sub(start))
+	took := time.Since(start) // one clock read: time.Now reads two
+	end := start.Add(took)
+	s.LatencyMS = ms(took)
 	s.ConnReused = t.reused
 	s.DNSMS, s.ConnectMS, s.TLSMS = 0, 0, 0
 	if !t.reused {
@@ -140,7 +141,7 @@ func (c *h1Client) invoke(ctx context.Context, s *results.Sample) {
 		s.Error, s.ErrorDetail = c.errorKind(ctx, err, end, deadline), c.redact.String(err.Error())
 		return
 	}
-	s.TTFBMS = ms(r.firstByte.Sub(start))
+	s.TTFBMS = ms(r.firstByte)
 	s.Status = r.status
 	s.Evidence = c.evidence(&r)
 	if err != nil {

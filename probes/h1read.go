@@ -13,7 +13,8 @@ import (
 type h1Resp struct {
 	status    int
 	close     bool              // the connection must not be reused
-	firstByte time.Time         // when the first byte of the answer arrived
+	start     time.Time         // when the call began (with its monotonic reading)
+	firstByte time.Duration     // after start, when the first byte of the answer arrived; 0: none
 	headers   map[string]string // kept evidence headers (redacted; may be shared)
 	seen      uint64            // the first 64 evidence headers met so far, by index in keep
 	prefix    []byte            // aliases the connection's buffer until the next call
@@ -65,7 +66,7 @@ func (c *h1Client) readResponse(cn *h1Conn, r *h1Resp) error {
 	if _, err := cn.br.Peek(1); err != nil {
 		return fmt.Errorf("read response: %w", err)
 	}
-	r.firstByte = time.Now()
+	r.firstByte = max(time.Since(r.start), 1) // one clock read: time.Now reads two
 	var h h1Head
 	for n := 0; ; n++ {
 		r.seen = 0

@@ -12,7 +12,7 @@ import (
 type sendMode int
 
 const (
-	closedSend sendMode = iota // Scheduled is the actual send; intended latency = latency
+	closedSend sendMode = iota // Scheduled is the actual send (or the claim just before it, when given); intended latency = latency
 	openSend                   // Scheduled is planned ahead; intended latency from it
 )
 
@@ -55,7 +55,10 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 		IdleBeforeMS: -1,
 		InFlight:     int(sl.inFlight),
 	}
-	now := r.clock.Now()
+	now := scheduled
+	if mode == openSend || now.IsZero() {
+		now = r.clock.Now()
+	}
 	if last := r.lastEnd.Load(); last != 0 {
 		s.IdleBeforeMS = max(sampleMS(now.Sub(time.Unix(0, last))), 0)
 	}

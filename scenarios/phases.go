@@ -160,8 +160,10 @@ func (r *Runner) runClosed(ctx context.Context, phase string, w *Concurrency, st
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil && r.pace(ctx) && plan.Continue(r.clock.Now().Sub(start), claimed.Add(1)-1) {
-				if !r.send(ctx, phase, time.Time{}, closedSend, nil) {
+			for ctx.Err() == nil && r.pace(ctx) {
+				// The time of the claim is the send's: one clock read for both.
+				now := r.clock.Now()
+				if !plan.Continue(now.Sub(start), claimed.Add(1)-1) || !r.send(ctx, phase, now, closedSend, nil) {
 					return
 				}
 			}
