@@ -67,7 +67,6 @@ func (r *Runner) invokeReserved(ctx context.Context, phase string, scheduled tim
 		s.Scheduled = now
 	}
 	r.prog.sent.Add(1)
-	r.prog.phaseSent.Add(1)
 	r.inv.Invoke(r.sendCtx, s)
 	s = r.withRetries(ctx, s)
 	end := s.End()

@@ -34,7 +34,7 @@ type progressState struct {
 	expected   atomic.Int64 // expected phase length, nanoseconds
 	runStart   atomic.Int64 // unix nanoseconds
 	later      atomic.Int64 // expected length of the phases after this one, nanoseconds
-	phaseSent  atomic.Int64
+	sentBefore atomic.Int64 // sent when the current phase started
 	sent       atomic.Int64
 	completed  atomic.Int64
 	inFlight   atomic.Int64
@@ -72,7 +72,7 @@ func (r *Runner) Progress() Progress {
 	if math.IsNaN(p.RateRPS) {
 		p.RateRPS = 0
 		if secs := p.PhaseElapsed.Seconds(); secs > 0 {
-			p.RateRPS = float64(s.phaseSent.Load()) / secs
+			p.RateRPS = float64(s.sent.Load()-s.sentBefore.Load()) / secs
 		}
 	}
 	return p
@@ -84,7 +84,7 @@ func (s *progressState) startPhase(index int, name string, start time.Time, expe
 	s.index.Store(int64(index))
 	s.phaseStart.Store(start.UnixNano())
 	s.expected.Store(int64(expected))
-	s.phaseSent.Store(0)
+	s.sentBefore.Store(s.sent.Load())
 	s.target.Store(math.Float64bits(math.NaN()))
 }
 
