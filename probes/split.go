@@ -70,15 +70,25 @@ const robustMin = 5
 
 // robustSpread is the median and 1.4826 × the median absolute deviation of sorted xs:
 // a normal group's standard deviation, which a few stalled calls on a busy host
-// cannot inflate (they would otherwise hide the gap between warm and cold).
+// cannot inflate (they would otherwise hide the gap between warm and cold). Since xs
+// is sorted, the deviations below the median grow leftwards from it and the others
+// rightwards: the median deviation is found by merging the two, with no copy or sort
+// (a whole-run pass over a million samples tries ten groups).
 func robustSpread(sorted []float64) (median, sigma float64) {
-	median = sorted[len(sorted)/2]
-	dev := make([]float64, len(sorted))
-	for i, x := range sorted {
-		dev[i] = math.Abs(x - median)
+	m := len(sorted) / 2
+	median = sorted[m]
+	lo, hi := m-1, m
+	var dev float64
+	for range m + 1 { // the deviation of rank m, counting from 0
+		if hi < len(sorted) && (lo < 0 || sorted[hi]-median <= median-sorted[lo]) {
+			dev = sorted[hi] - median
+			hi++
+		} else {
+			dev = median - sorted[lo]
+			lo--
+		}
 	}
-	slices.Sort(dev)
-	return median, 1.4826 * dev[len(dev)/2]
+	return median, 1.4826 * dev
 }
 
 // maxCuts is how many of the widest gaps between sorted server times are tried as
