@@ -3,7 +3,7 @@ GO      ?= go
 BIN     ?= bin/thaw
 PKGS    := ./...
 
-.PHONY: help build test test-deps test-short lint demo bench accuracy rie fuzz soak clean
+.PHONY: help build test test-deps test-short lint demo bench gate-trials accuracy rie fuzz soak clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,8 +34,11 @@ test-short: ## quick tests only
 demo: build ## run the demo scenario against the built-in emulator
 	./scripts/demo.sh
 
-bench: build ## benchmarks and scripted runs that print figures
+bench: build ## benchmarks and scripted runs that print figures (under 10 min on 2 cores)
 	./scripts/bench.sh
+
+gate-trials: ## the gate's small-sample figures: 20 trials of two 13-cold idle sweeps (about 13 min; make bench runs 3)
+	./scripts/gate-trials.sh
 
 accuracy: build ## classifier and keep-alive accuracy against the emulator's ground truth
 	./scripts/accuracy.sh

@@ -3,6 +3,9 @@
 #   BENCH_REQUESTS (default 1000000): requests in the memory run.
 #   K6_LINES (default 1000000): lines of the k6 JSON file for thaw ingest k6.
 #   BENCH_FIXED_RUNS (default 11): runs of each kind behind the fixed-cost medians.
+#   BENCH_GATE_TRIALS (default 3): gate trials (make gate-trials runs the full 20).
+# Each section's header shows the time since the bench started; the whole bench is
+# bounded at 10 minutes on a 2-core machine, and its last line says how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${BENCH_REQUESTS:-1000000}
@@ -13,17 +16,21 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
+started=$SECONDS
+# section prints a section's header with the time since the bench started.
+section() {
+	local t=$((SECONDS - started))
+	printf '\n== [%d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*"
+}
 
-echo "== Go benchmarks: harness cost per request (5 runs each; compare side by side with benchstat)"
-go test -run '^$' -bench . -benchmem -count 5 ./results/ ./probes/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
+section "Go benchmarks: harness cost per request (3 runs each; compare side by side with benchstat)"
+go test -run '^$' -bench . -benchmem -count 3 -benchtime 0.5s ./results/ ./probes/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 go test -run '^$' -bench . -benchmem -count 3 -benchtime 20000x ./scenarios/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 
-echo
-echo "== Emulator: real process start (no init delay) and a warm call, p50 over 200 cold starts"
+section "Emulator: real process start (no init delay) and a warm call, p50 over 200 cold starts"
 go test -run '^$' -bench 'BenchmarkColdStart|BenchmarkWarmCall' -benchtime 200x -count 3 ./internal/emulator/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 
-echo
-echo "== Memory over a long run: $requests requests against a loopback server"
+section "Memory over a long run: $requests requests against a loopback server"
 go build -o "$work/loopserver" ./internal/tools/loopserver
 "$work/loopserver" > "$work/server.url" &
 server_pid=$!
@@ -50,8 +57,7 @@ print(f"exit {rc}; {s['count']} requests in {secs:.1f} s ({s['count']/secs:.0f}/
 sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
 PY
 
-echo
-echo "== The whole-run pass alone over those samples: thaw report --reclassify (final verdicts, figures, keep-alive, plots, HTML)"
+section "The whole-run pass alone over those samples: thaw report --reclassify (final verdicts, figures, keep-alive, plots, HTML)"
 python3 - "$work" bin/thaw <<'PY'
 import resource, subprocess, sys, time, json
 work, thaw = sys.argv[1], sys.argv[2]
@@ -64,8 +70,7 @@ print(f"exit {rc}; {n} samples judged and reported in {secs:.1f} s; peak RSS {rs
 sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
 PY
 
-echo
-echo "== thaw merge over those samples cut into 3 shards (external sort, k-way merge, then the whole-run pass)"
+section "thaw merge over those samples cut into 3 shards (external sort, k-way merge, then the whole-run pass)"
 for i in 0 1 2; do
 	mkdir -p "$work/shard$i"
 	cp "$work/run/summary.json" "$work/shard$i/"
@@ -85,13 +90,11 @@ print(f"exit {rc}; {n} samples merged (whole run {whole}) and reported in {secs:
 sys.exit(0 if rc == 0 and n == whole and rss_mb < 150 else 1)
 PY
 
-echo
-echo "== The report: rendering alone (plots as SVG and PNG, summary.md, report.html) from a filled collector"
+section "The report: rendering alone (plots as SVG and PNG, summary.md, report.html) from a filled collector"
 echo "   RenderMillion: 1,000,000 samples (target < 5 s, flat memory); RenderSmall: 500 samples (the fixed cost)"
 go test -run '^$' -bench 'BenchmarkRender(Million|Small)$' -benchmem -benchtime 3x -count 3 ./report/ 2>&1 | grep -E '^(Benchmark|ok|FAIL)'
 
-echo
-echo "== Fixed cost of one thaw run (paid once per run, whatever its length): CPU of start-up alone (thaw version),"
+section "Fixed cost of one thaw run (paid once per run, whatever its length): CPU of start-up alone (thaw version),"
 echo "   of a 2-sample run (2000 rps for 1 ms) with --no-report and with its report (--quiet), and of a 500-sample one;"
 echo "   medians of ${BENCH_FIXED_RUNS:-11} interleaved runs (min-max)"
 python3 - "$work" bin/thaw "$url" "${BENCH_FIXED_RUNS:-11}" <<'PY'
@@ -126,8 +129,7 @@ for n, dur in ((2, "0.001s"), (500, "0.25s")):
               f"(100 rps x 5 s), {rep / 10:.1f} of a 10,000-request one (2,000 rps x 5 s)")
 PY
 
-echo
-echo "== thaw report of a synthetic $requests-sample run (internal/tools/gensamples; one read of the samples, then plots and HTML)"
+section "thaw report of a synthetic $requests-sample run (internal/tools/gensamples; one read of the samples, then plots and HTML)"
 go build -o "$work/gensamples" ./internal/tools/gensamples
 "$work/gensamples" -n "$requests" -out "$work/synth"
 python3 - "$work" bin/thaw <<'PY'
@@ -146,12 +148,10 @@ print(f"exit {rc}; {secs:.1f} s wall, {ru.ru_utime + ru.ru_stime:.1f} s CPU; pea
 sys.exit(0 if rc == 0 and rss_mb < 150 else 1)
 PY
 
-echo
-echo "== Gate on CI-sized runs: 20 trials of two 13-cold idle sweeps against thaw emulate"
-./scripts/gate-trials.sh
+section "Gate on CI-sized runs: ${BENCH_GATE_TRIALS:-3} trials of two 13-cold idle sweeps against thaw emulate (make gate-trials: 20)"
+THAW_GATE_TRIALS=${BENCH_GATE_TRIALS:-3} ./scripts/gate-trials.sh
 
-echo
-echo "== thaw ingest k6: a ${K6_LINES:-1000000}-line k6 --out json file (streamed; report included)"
+section "thaw ingest k6: a ${K6_LINES:-1000000}-line k6 --out json file (streamed; report included)"
 python3 scripts/gen-k6-json.py "$work/k6.json" "${K6_LINES:-1000000}"
 python3 - "$work" bin/thaw <<'PY'
 import resource, subprocess, sys, time, json
@@ -171,3 +171,6 @@ print(f"exit {rc}; {lines} lines, {s['count']} requests ({s['cold']} cold, {s['e
 sys.exit(0 if rc == 0 and rss_mb < 100 and cpu < 10 else 1)
 PY
 ./scripts/bench-peers.sh
+
+t=$((SECONDS - started))
+printf '\nmake bench took %d min %02d s (bound: 10 min)\n' $((t / 60)) $((t % 60))
