@@ -71,8 +71,9 @@ type h1Client struct {
 	idDefault []byte // a configured value of the request id header, sent when the id is empty
 	body      []byte
 
-	keep    []string // canonical names of the evidence headers, no duplicates
-	prefixN int      // body bytes kept as evidence
+	keep    []string              // canonical names of the evidence headers, no duplicates
+	keepLen [keepLenMax + 1][]int // indexes in keep by name length (the last: that long or longer)
+	prefixN int                   // body bytes kept as evidence
 	redact  *redact.Set
 	memo    evidenceMemo // the last response's evidence, shared while it repeats
 

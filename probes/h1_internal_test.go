@@ -251,3 +251,29 @@ func TestH1EvidenceSharedWhileItRepeats(t *testing.T) {
 		t.Errorf("evidence after a change: %v %q", back.Headers, back.Body)
 	}
 }
+
+// TestH1KeepsEvidenceOfAnyNameLength: evidence headers are found among a response's
+// headers whatever their names' lengths (short, and past the longest length with a
+// bucket of its own), in any case, and other headers of the same length are not kept.
+func TestH1KeepsEvidenceOfAnyNameLength(t *testing.T) {
+	long := "X-" + strings.Repeat("Long", keepLenMax/4) + "-Id"     // longer than keepLenMax
+	longer := "X-" + strings.Repeat("Long", keepLenMax/4) + "-Name" // also past it
+	keep := append([]string{"X-A", long}, DefaultEvidenceHeaders...)
+	u, _ := url.Parse("http://127.0.0.1:1/")
+	c := newH1Client(HTTPConfig{Timeout: DefaultTimeout, RequestIDHeader: "-"}, u, "GET", keep, redact.New())
+	reply := "HTTP/1.1 200 OK\r\nx-a: 1\r\nX-B: 2\r\n" + strings.ToLower(longer) + ": 3\r\n" + strings.ToUpper(long) +
+		": 4\r\nx-thaw-cold: true\r\nContent-Length: 0\r\n\r\n"
+	var r h1Resp
+	if err := c.readResponse(&h1Conn{br: bufio.NewReaderSize(strings.NewReader(reply), h1ReadBuffer)}, &r); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"X-A": "1", long: "4", "X-Thaw-Cold": "true"}
+	if len(r.headers) != len(want) {
+		t.Fatalf("kept %v, want %v", r.headers, want)
+	}
+	for k, v := range want {
+		if r.headers[k] != v {
+			t.Errorf("%s = %q, want %q (kept %v)", k, r.headers[k], v, r.headers)
+		}
+	}
+}

@@ -176,10 +176,15 @@ func (h *h1Head) note(name, value []byte) error {
 	return nil
 }
 
+// keepLenMax is the longest header name with a bucket of its own in h1Client.keepLen:
+// a response header is compared only with the evidence names of its length.
+const keepLenMax = 48
+
 // keepHeader keeps name's value in cn.kept when it is an evidence header not yet seen
 // and the value is not empty; it reports whether it kept it.
 func (c *h1Client) keepHeader(cn *h1Conn, r *h1Resp, name, value []byte) bool {
-	for i, k := range c.keep {
+	for _, i := range c.keepLen[min(len(name), keepLenMax)] {
+		k := c.keep[i]
 		if len(k) != len(name) || !equalFold(name, k) {
 			continue
 		}

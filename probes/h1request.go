@@ -62,6 +62,8 @@ func newH1Client(cfg HTTPConfig, u *url.URL, method string, keep []string, rs *r
 	}
 	for _, k := range keep {
 		if !slices.Contains(c.keep, k) {
+			n := min(len(k), keepLenMax)
+			c.keepLen[n] = append(c.keepLen[n], len(c.keep))
 			c.keep = append(c.keep, k)
 		}
 	}
