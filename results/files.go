@@ -12,8 +12,6 @@ import (
 	"sync"
 	"syscall"
 	"time"
-
-	gojson "github.com/goccy/go-json"
 )
 
 // File names inside a run directory.
@@ -305,6 +303,7 @@ func DecodeSamples(r io.Reader, name string, fn func(*Sample) error) error {
 func DecodeSamplesTail(r io.Reader, name string, fn func(*Sample) error) (Tail, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var tail Tail
+	var d lineDecoder
 	for line := 1; ; line++ {
 		b, err := readLine(br)
 		last := errors.Is(err, io.EOF)
@@ -314,7 +313,7 @@ func DecodeSamplesTail(r io.Reader, name string, fn func(*Sample) error) (Tail, 
 		b = bytes.TrimSpace(b)
 		if len(b) > 0 {
 			var s Sample
-			if jerr := gojson.Unmarshal(b, &s); jerr != nil {
+			if jerr := d.decode(b, &s); jerr != nil {
 				if last { // partial final line of an interrupted write
 					tail.Truncated, tail.Line, tail.Bytes = true, line, len(b)
 					return tail, nil

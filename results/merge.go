@@ -24,9 +24,10 @@ var mergeChunkBytes = 16 << 20
 // see MergeSampleLines. The returned Samples may be called once.
 func MergeSamples(dirs []string, tmp string) Samples {
 	return func(yield func(*Sample) error) error {
+		var d lineDecoder
 		return MergeSampleLines(dirs, tmp, func(line []byte) error {
 			var s Sample
-			if err := gojson.Unmarshal(line, &s); err != nil {
+			if err := d.decode(line, &s); err != nil {
 				return fmt.Errorf("merge: %w", err)
 			}
 			return yield(&s)
