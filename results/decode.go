@@ -24,14 +24,14 @@ var evidenceMember = []byte(`,"evidence":`)
 
 // decode decodes line into s (a zero Sample).
 func (d *lineDecoder) decode(line []byte, s *Sample) error {
-	i := bytes.LastIndex(line, evidenceMember)
+	i := bytes.Index(line, evidenceMember)
 	if i < 0 || line[len(line)-1] != '}' {
 		return gojson.Unmarshal(line, s)
 	}
-	// A JSON string holds a quote only escaped, so the member found is a key; cut there,
-	// the rest closes as an object only when the key was the top level's (a key inside
-	// the evidence leaves it unclosed), and the evidence must be all that follows (it
-	// decodes alone). Anything else is decoded whole.
+	// A JSON string holds a quote only escaped, so the member found is a key, and the
+	// first one: no member before the evidence is an object. Cut there, the rest closes
+	// as an object only when the key was the top level's, and the evidence must be all
+	// that follows (it decodes alone). Anything else is decoded whole.
 	raw := line[i+len(evidenceMember) : len(line)-1]
 	d.head = append(append(d.head[:0], line[:i]...), '}')
 	if err := gojson.Unmarshal(d.head, s); err != nil {

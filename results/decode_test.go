@@ -32,7 +32,8 @@ func TestDecodeSamplesSharesRepeatedEvidence(t *testing.T) {
 		// a key named evidence inside the evidence, and the text of the member in a string
 		{`{"seq":9,"status":200,"evidence":{"headers":{"X":"1"},"reasons":{"x":"a,\"evidence\":{}"},"log":"q"}}`, false},
 		{`{"seq":10,"status":200,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, false},
-		{`{"seq":11,"status":200,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, false}, // decoded whole
+		{`{"seq":11,"status":200,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, true},
+		{`{"seq":11,"x":{"a":1,"evidence":{"headers":{"Y":"1"}}},"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, false}, // decoded whole
 		// evidence not last, evidence null, and a line with none
 		{`{"seq":12,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}},"status":204}`, false},
 		{`{"seq":13,"status":200,"evidence":null}`, false},
