@@ -231,8 +231,15 @@ func appendNum(b []byte, k string, v float64) []byte {
 	}
 	b = append(b, k...)
 	if a := math.Abs(v); a >= 1e-3 && a < 1e9 {
-		if us := math.Round(v * 1000); us/1000 == v {
-			return appendMicros(b, int64(us))
+		// The nearest whole number of microseconds: v*1000 is within a few units in
+		// the last place of it when v is one (the check), far less than the half
+		// that decides the rounding.
+		us := int64(a*1000 + 0.5)
+		if float64(us)/1000 == a {
+			if v < 0 {
+				b = append(b, '-')
+			}
+			return appendMicros(b, us)
 		}
 	}
 	format := byte('f')
@@ -242,28 +249,28 @@ func appendNum(b []byte, k string, v float64) []byte {
 	return strconv.AppendFloat(b, v, format, -1, 64)
 }
 
-// appendMicros writes us microseconds as milliseconds, the way strconv's shortest
-// form writes the float us/1000 (durations are kept to the microsecond, and this is
-// several times faster): a value with at most 15 significant digits has no shorter
-// decimal form that reads back as the same float, so the exact decimal, trailing
-// zeros cut, is the shortest.
+// appendMicros writes us (at least 0) microseconds as milliseconds, the way strconv's
+// shortest form writes the float us/1000 (durations are kept to the microsecond, and
+// this is several times faster): a value with at most 15 significant digits has no
+// shorter decimal form that reads back as the same float, so the exact decimal,
+// trailing zeros cut, is the shortest.
 func appendMicros(b []byte, us int64) []byte {
-	if us < 0 {
-		b = append(b, '-')
-		us = -us
+	ms, frac := us/1000, int(us%1000)
+	if ms < 10 {
+		b = append(b, byte('0'+ms))
+	} else {
+		b = strconv.AppendInt(b, ms, 10)
 	}
-	b = strconv.AppendInt(b, us/1000, 10)
-	frac := us % 1000
-	if frac == 0 {
+	switch {
+	case frac == 0:
 		return b
+	case frac%100 == 0:
+		return append(b, '.', byte('0'+frac/100))
+	case frac%10 == 0:
+		frac /= 10
+		return append(b, '.', byte('0'+frac/10), byte('0'+frac%10))
 	}
-	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
-	n := 3
-	for digits[n-1] == '0' {
-		n--
-	}
-	b = append(b, '.')
-	return append(b, digits[:n]...)
+	return append(b, '.', byte('0'+frac/100), digitPairs[2*(frac%100)], digitPairs[2*(frac%100)+1])
 }
 
 // secondText is one second of one location written as RFC 3339: the date and time
@@ -307,9 +314,15 @@ func (c *secondText) appendTime(b []byte, k string, t time.Time) []byte {
 func appendFraction(b []byte, ns int) []byte {
 	at := len(b)
 	b = append(b, ".000000000"...)
-	for i := at + 9; ns != 0; i-- {
-		b[i] = byte('0' + ns%10)
-		ns /= 10
+	i := at + 8
+	for ; ns >= 10; i -= 2 { // two digits at a time
+		q := ns / 100
+		r := 2 * (ns - 100*q)
+		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
+		ns = q
+	}
+	if ns > 0 { // the ninth digit
+		b[i+1] = byte('0' + ns)
 	}
 	end := len(b)
 	for b[end-1] == '0' {
@@ -317,6 +330,11 @@ func appendFraction(b []byte, ns int) []byte {
 	}
 	return b[:end]
 }
+
+// digitPairs holds 00 to 99, two bytes each.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
 
 // appendStrMap appends the member k (its key text) with m's entries, keys sorted (as
 // encoding/json does), unless m is empty.
