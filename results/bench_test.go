@@ -81,3 +81,17 @@ func BenchmarkWriterWriteRun(b *testing.B) {
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkAppendSampleRun is AppendSample per sample on a closed-model run's stream:
+// the encoding alone, without the Writer's reuse of evidence text and without I/O.
+func BenchmarkAppendSampleRun(b *testing.B) {
+	run := closedRun(4096)
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		var err error
+		if buf, err = results.AppendSample(buf[:0], &run[i%len(run)]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -231,9 +231,9 @@ func appendNum(b []byte, k string, v float64) []byte {
 	}
 	b = append(b, k...)
 	if a := math.Abs(v); a >= 1e-3 && a < 1e9 {
-		// The nearest whole number of microseconds: v*1000 is within a few units in
-		// the last place of it when v is one (the check), far less than the half
-		// that decides the rounding.
+		// us is the nearest whole number of microseconds: when a is us/1000
+		// rounded, a*1000 is within a few units in the last place of us, far less
+		// than the half that decides the rounding.
 		us := int64(a*1000 + 0.5)
 		if float64(us)/1000 == a {
 			if v < 0 {

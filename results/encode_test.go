@@ -184,6 +184,12 @@ func TestAppendSampleNumbers(t *testing.T) {
 		us := rng.Int64N(1e12) - 1e9
 		vals = append(vals, float64(us)/1000, float64(us)/1e6, rng.Float64()*1000)
 	}
+	for p := -10; p <= 29; p++ { // powers of two: a smaller ulp below them
+		vals = append(vals, math.Ldexp(1, p))
+	}
+	for _, v := range slices.Clone(vals) { // a microsecond value's neighbours are not one
+		vals = append(vals, math.Nextafter(v, math.Inf(1)), math.Nextafter(v, math.Inf(-1)))
+	}
 	for _, v := range vals {
 		line, err := results.AppendSample(nil, &results.Sample{LatencyMS: v})
 		if err != nil {
