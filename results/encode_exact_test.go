@@ -1,11 +1,13 @@
 package results_test
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -170,4 +172,42 @@ func FuzzWriterLine(f *testing.F) {
 			t.Fatalf("Writer wrote\n%s\nwant\n%s", got, strings.Join(want, ""))
 		}
 	})
+}
+
+// TestWriterDiskFull: when the file cannot take more (it is Linux's /dev/full, which
+// fails every write with ENOSPC as a full disk does), the Write that fills the buffer
+// says so plainly, and every later Write and Close return that error.
+func TestWriterDiskFull(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Fatalf("this test needs Linux's /dev/full: %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.Symlink("/dev/full", filepath.Join(dir, results.SamplesFile)); err != nil {
+		t.Fatal(err)
+	}
+	w, err := results.CreateWriter(dir, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := closedRun(2000) // about 700 KiB: many times the buffer
+	var failed error
+	var at int
+	for i := range run {
+		if failed = w.Write(&run[i]); failed != nil {
+			at = i
+			break
+		}
+	}
+	if failed == nil || !errors.Is(failed, syscall.ENOSPC) || !strings.Contains(failed.Error(), "disk full") {
+		t.Fatalf("Write error %v, want a disk-full error", failed)
+	}
+	if w.Count() != int64(at) {
+		t.Errorf("Count %d after the write that failed at sample %d", w.Count(), at)
+	}
+	if err := w.Write(&run[at+1]); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Write after the failure: %v", err)
+	}
+	if err := w.Close(); !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Close after the failure: %v", err)
+	}
 }
