@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -104,11 +105,7 @@ func TestWriterMatchesReference(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, results.SamplesFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
+	got := fileLines(t, dir)
 	if len(got) != len(want) {
 		t.Fatalf("%d lines, want %d", len(got), len(want))
 	}
@@ -149,27 +146,10 @@ func FuzzWriterLine(f *testing.F) {
 			if ref := refLine(s); string(line) != ref {
 				t.Fatalf("AppendSample\n got %s\nwant %s", line, ref)
 			}
-			want = append(want, string(line)+"\n")
+			want = append(want, string(line))
 		}
-		dir := t.TempDir()
-		w, err := results.CreateWriter(dir, time.Hour)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range []*results.Sample{&a, &b} {
-			if err := w.Write(s); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		raw, err := os.ReadFile(filepath.Join(dir, results.SamplesFile))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := string(raw); got != strings.Join(want, "") {
-			t.Fatalf("Writer wrote\n%s\nwant\n%s", got, strings.Join(want, ""))
+		if got := writeLines(t, []*results.Sample{&a, &b}); !slices.Equal(got, want) {
+			t.Fatalf("Writer wrote\n%q\nwant\n%q", got, want)
 		}
 	})
 }
@@ -210,4 +190,38 @@ func TestWriterDiskFull(t *testing.T) {
 	if err := w.Close(); !errors.Is(err, syscall.ENOSPC) {
 		t.Errorf("Close after the failure: %v", err)
 	}
+}
+
+// fileLines is dir's samples file as lines, without their newlines; the file must end
+// with one.
+func fileLines(t *testing.T, dir string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, results.SamplesFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, ok := strings.CutSuffix(string(raw), "\n")
+	if !ok {
+		t.Fatalf("the samples file does not end with a newline: %q", raw)
+	}
+	return strings.Split(text, "\n")
+}
+
+// writeLines writes ss through a new Writer and returns the samples file's lines.
+func writeLines(t *testing.T, ss []*results.Sample) []string {
+	t.Helper()
+	dir := t.TempDir()
+	w, err := results.CreateWriter(dir, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		if err := w.Write(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return fileLines(t, dir)
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -222,32 +220,17 @@ func TestWriterReusesSharedEvidence(t *testing.T) {
 		{Body: "no"},
 		{Headers: shared, Body: "ok"},
 	}
-	dir := t.TempDir()
-	w, err := results.CreateWriter(dir, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var ss []*results.Sample
 	var want []string
 	for i, ev := range evs {
-		s := results.Sample{Seq: int64(i + 1), Phase: "p", Status: 200, Class: results.Unknown, Evidence: ev}
-		line, err := results.AppendSample(nil, &s)
+		s := &results.Sample{Seq: int64(i + 1), Phase: "p", Status: 200, Class: results.Unknown, Evidence: ev}
+		line, err := results.AppendSample(nil, s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, string(line))
-		if err := w.Write(&s); err != nil {
-			t.Fatal(err)
-		}
+		ss, want = append(ss, s), append(want, string(line))
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, results.SamplesFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
-	if !slices.Equal(got, want) {
+	if got := writeLines(t, ss); !slices.Equal(got, want) {
 		t.Errorf("lines differ from AppendSample's:\n got %q\nwant %q", got, want)
 	}
 }
