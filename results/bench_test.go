@@ -2,6 +2,7 @@ package results_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,4 +95,21 @@ func BenchmarkAppendSampleRun(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkAppendSampleLog is AppendSample on a Lambda sample that keeps a 4 KiB log
+// tail in its evidence (the string scan dominates).
+func BenchmarkAppendSampleLog(b *testing.B) {
+	s := closedRun(1)[0]
+	s.Evidence = &results.Evidence{Headers: map[string]string{"X-Amzn-Requestid": "8f3a2c1e-6b7d-4e5f-9a0b-1c2d3e4f5a6b"},
+		Log: strings.Repeat("REPORT RequestId: 8f3a2c1e-6b7d-4e5f-9a0b-1c2d3e4f5a6b Duration: 1.52 ms Billed Duration: 2 ms ", 45)}
+	buf := make([]byte, 0, 8192)
+	b.ReportAllocs()
+	for b.Loop() {
+		var err error
+		if buf, err = results.AppendSample(buf[:0], &s); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
 }

@@ -310,20 +310,24 @@ func (c *secondText) appendTime(b []byte, k string, t time.Time) []byte {
 }
 
 // appendFraction appends ns (1 to 999,999,999 nanoseconds) as a decimal fraction of
-// a second, trailing zeros cut.
+// a second, trailing zeros cut. The nine digits are written two at a time without a
+// loop (a loop's varying count is a branch the processor mispredicts).
 func appendFraction(b []byte, ns int) []byte {
 	at := len(b)
 	b = append(b, ".000000000"...)
-	i := at + 8
-	for ; ns >= 10; i -= 2 { // two digits at a time
-		q := ns / 100
-		r := 2 * (ns - 100*q)
-		b[i], b[i+1] = digitPairs[r], digitPairs[r+1]
-		ns = q
-	}
-	if ns > 0 { // the ninth digit
-		b[i+1] = byte('0' + ns)
-	}
+	f := b[at : at+10 : at+10]
+	r := 2 * (ns % 100)
+	f[8], f[9] = digitPairs[r], digitPairs[r+1]
+	ns /= 100
+	r = 2 * (ns % 100)
+	f[6], f[7] = digitPairs[r], digitPairs[r+1]
+	ns /= 100
+	r = 2 * (ns % 100)
+	f[4], f[5] = digitPairs[r], digitPairs[r+1]
+	ns /= 100
+	r = 2 * (ns % 100)
+	f[2], f[3] = digitPairs[r], digitPairs[r+1]
+	f[1] = byte('0' + ns/100)
 	end := len(b)
 	for b[end-1] == '0' {
 		end--
@@ -363,6 +367,31 @@ func appendStrMap(b []byte, k string, m map[string]string) []byte {
 
 const hexDigits = "0123456789abcdef"
 
+// plainPrefix is the length of the longest prefix of s that a JSON string holds as it
+// is (plainASCII), found eight bytes at a time: with ones = 0x0101…01, a byte of w is
+// zero exactly when (w - ones) &^ w has a high bit set in some byte (a borrow only
+// spreads from a byte that is zero, so a set bit means some byte is), and likewise a
+// byte is below 0x20 when (x - 0x20·ones) &^ x has one; a high bit of x itself is a
+// byte outside ASCII.
+func plainPrefix(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		quote, slash := x^(ones*'"'), x^(ones*'\\')
+		special := (x-ones*0x20)&^x | (quote-ones)&^quote | (slash-ones)&^slash | x
+		if special&highs != 0 {
+			break
+		}
+	}
+	for i < len(s) && plainASCII[s[i]] {
+		i++
+	}
+	return i
+}
+
 // appendQuoted appends s as a JSON string: quotes, backslashes and control characters
 // escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (as
 // encoding/json does, so the line is also valid JavaScript).
@@ -377,11 +406,8 @@ var plainASCII = func() (t [256]bool) {
 
 func appendQuoted(b []byte, s string) []byte {
 	b = append(b, '"')
-	i := 0
-	for i < len(s) && plainASCII[s[i]] { // most strings need no escape at all
-		i++
-	}
-	if i == len(s) {
+	i := plainPrefix(s)
+	if i == len(s) { // most strings need no escape at all
 		b = append(b, s...)
 		return append(b, '"')
 	}

@@ -225,3 +225,26 @@ func writeLines(t *testing.T, ss []*results.Sample) []string {
 	}
 	return fileLines(t, dir)
 }
+
+// TestAppendSampleStringEdges: a character that needs escaping (or that is outside
+// ASCII) is found wherever it stands in a string, on either side of every 8-byte
+// boundary (the plain prefix is scanned a word at a time), and written as the
+// reference writes it.
+func TestAppendSampleStringEdges(t *testing.T) {
+	specials := []string{`"`, `\`, "\x00", "\x1f", " ", "\x7f", "!", "#", "[", "]", "é", "\xff", "\u2028", "\u2029", "日"}
+	for n := 1; n <= 25; n++ {
+		for at := range n {
+			for _, sp := range specials {
+				id := strings.Repeat("a", at) + sp + strings.Repeat("Z", n-at-1)
+				s := results.Sample{RequestID: id}
+				line, err := results.AppendSample(nil, &s)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := refLine(&s); string(line) != want {
+					t.Fatalf("%q: %s, want %s", id, line, want)
+				}
+			}
+		}
+	}
+}
