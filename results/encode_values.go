@@ -130,39 +130,40 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 
 const hexDigits = "0123456789abcdef"
 
-// plainPrefix is the length of the longest prefix of s that a JSON string holds as it
-// is (plainASCII), found eight bytes at a time: with ones = 0x0101…01, a byte of w is
-// zero exactly when (w - ones) &^ w has a high bit set in some byte (a borrow only
-// spreads from a byte that is zero, so a set bit means some byte is), and likewise a
-// byte is below 0x20 when (x - 0x20·ones) &^ x has one; a high bit of x itself is a
-// byte outside ASCII.
+// plainPrefix is the length of a prefix of s that a JSON string holds as it is
+// (printable ASCII but the quote and the backslash): all of s when all of it is, else
+// a prefix that ends at most eight bytes before the first byte that is not. A string
+// of eight bytes or more is tested a word of eight bytes at a time, the last word
+// overlapping the one before: with ones = 0x0101…01, some byte of w is zero exactly
+// when (w - ones) &^ w has a high bit set in some byte (a borrow only spreads from a
+// byte that is zero, so a set bit means some byte is), and likewise some byte is below
+// 0x20 when (x - 0x20·ones) &^ x has one; a high bit of x itself is a byte outside
+// ASCII. Nothing is looked up in a table: on the hot path a table is one more cache
+// line to miss.
 func plainPrefix(s string) int {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
+	n := len(s)
+	if n < 8 {
+		i := 0
+		for i < n && s[i] >= 0x20 && s[i] < utf8.RuneSelf && s[i] != '"' && s[i] != '\\' {
+			i++
+		}
+		return i
+	}
+	for i := 0; ; i += 8 {
+		i = min(i, n-8)
 		w := s[i : i+8]
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		quote, slash := x^(ones*'"'), x^(ones*'\\')
-		special := (x-ones*0x20)&^x | (quote-ones)&^quote | (slash-ones)&^slash | x
-		if special&highs != 0 {
-			break
+		if ((x-ones*0x20)&^x|(quote-ones)&^quote|(slash-ones)&^slash|x)&highs != 0 {
+			return i
+		}
+		if i == n-8 {
+			return n
 		}
 	}
-	for i < len(s) && plainASCII[s[i]] {
-		i++
-	}
-	return i
 }
-
-// plainASCII marks the bytes a JSON string holds as they are: printable ASCII but
-// the quote and the backslash.
-var plainASCII = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
 
 // appendQuoted appends s as a JSON string: quotes, backslashes and control characters
 // escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (as
