@@ -61,13 +61,13 @@ func TestAppendSampleMatchesReference(t *testing.T) {
 func TestWriterMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	var stream []results.Sample
-	run := closedRun(3000)
+	run := closedRun(8000) // about 2.8 MiB: the buffer is written out twice before Close
 	for i := range run {
 		stream = append(stream, run[i])
 		if i%97 == 0 {
 			stream = append(stream, zonedSample(r))
 		}
-		if i == 1500 {
+		if i == 4000 {
 			long := zonedSample(r)
 			long.Evidence = &results.Evidence{Log: strings.Repeat("REPORT Duration: 1.5 ms\n", 8000)}
 			stream = append(stream, long)
@@ -169,7 +169,7 @@ func TestWriterDiskFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := closedRun(2000) // about 700 KiB: many times the buffer
+	run := closedRun(8000) // about 2.8 MiB: more than twice the buffer
 	var failed error
 	var at int
 	for i := range run {

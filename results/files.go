@@ -54,10 +54,14 @@ type Writer struct {
 
 // writerBufBytes is the size of a Writer's buffer; it is written out once less than
 // writerSlackBytes are left, so that a line (a few hundred bytes; a few kilobytes with
-// a log tail) rarely outgrows it.
+// a log tail) rarely outgrows it. A write to the file costs tens of microseconds on
+// top of its bytes while a run's sockets are busy: in a closed-model run at 40,000
+// samples a second, Writer.Write took 825 ns on average with a 64 KiB buffer, 725
+// with 256 KiB and 705 with 1 MiB (the timed flush still writes at least once a
+// second, and open-model send lag measured the same).
 const (
-	writerBufBytes   = 64 << 10
-	writerSlackBytes = 4 << 10
+	writerBufBytes   = 1 << 20
+	writerSlackBytes = 64 << 10
 )
 
 // CreateWriter creates dir (and parents) and a new samples file in it.
