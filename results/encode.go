@@ -2,22 +2,43 @@ package results
 
 import (
 	"errors"
-	"math"
 	"slices"
 	"strconv"
 	"sync/atomic"
-	"time"
-	"unicode/utf8"
 	"unsafe"
 )
 
-// AppendSample appends s as one line of samples.ndjson (without the newline): the JSON
-// object encoding/json would write, with the same field names, except that fields
-// holding their zero value are left out (a decoder gives them back as zero). It uses
-// no reflection and allocates nothing when b has room, so the hot path can afford
-// it. NaN and infinite durations are an error.
+// AppendSample appends s as one line of samples.ndjson (without the newline): a JSON
+// object with encoding/json's field names and order that decodes to s, where fields
+// holding their zero value are left out (a decoder gives them back as zero). Numbers
+// are in strconv's shortest form ('e' below 1e-6 and from 1e21, exponent as strconv
+// writes it), times in time.RFC3339Nano; strings escape the quote, the backslash,
+// control characters (\n, \r, \t by name, others as \u00XX), U+2028 and U+2029, and
+// write invalid UTF-8 as \ufffd; nothing else is escaped. It uses no reflection and
+// allocates nothing when b has room, so the hot path can afford it. NaN and infinite
+// numbers are an error.
 func AppendSample(b []byte, s *Sample) ([]byte, error) {
-	return appendSample(b, s, nil)
+	var c lineCache
+	if last := lastSecond.Load(); last != nil {
+		c.sec = *last
+	}
+	b, err := appendSample(b, s, &c, false)
+	if c.sec.changed {
+		sec := c.sec
+		sec.changed = false
+		lastSecond.Store(&sec)
+	}
+	return b, err
+}
+
+// lastSecond is the second AppendSample wrote last (a Writer keeps its own).
+var lastSecond atomic.Pointer[secondText]
+
+// lineCache is what an encoder remembers from one line to the next: the text of the
+// last second and of the last evidence written.
+type lineCache struct {
+	sec secondText
+	ev  evidenceText
 }
 
 // evidenceText is the encoded evidence of the last sample a Writer wrote, reused for
@@ -27,7 +48,7 @@ func AppendSample(b []byte, s *Sample) ([]byte, error) {
 type evidenceText struct {
 	headers   map[string]string
 	body, log string
-	text      []byte // the evidence object, braces included
+	text      []byte // the evidence member, its key included
 }
 
 // SameMap reports whether a and b are one map, not merely equal ones (Evidence maps
@@ -38,206 +59,177 @@ func SameMap(a, b map[string]string) bool {
 	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
 }
 
-// appendSample is AppendSample, reusing c's text for evidence it has already encoded
-// (c may be nil).
-func appendSample(b []byte, s *Sample, c *evidenceText) ([]byte, error) {
-	e := encoder{b: append(b, '{')}
-	e.int("seq", s.Seq)
-	e.str("request_id", s.RequestID)
-	e.str("phase", s.Phase)
-	e.time("scheduled", s.Scheduled)
-	e.time("start", s.Start)
-	e.num("latency_ms", s.LatencyMS)
-	e.num("intended_latency_ms", s.IntendedLatencyMS)
-	e.num("ttfb_ms", s.TTFBMS)
-	e.num("dns_ms", s.DNSMS)
-	e.num("connect_ms", s.ConnectMS)
-	e.num("tls_ms", s.TLSMS)
-	e.flag("conn_reused", s.ConnReused)
-	e.num("idle_before_ms", s.IdleBeforeMS)
-	e.int("in_flight", int64(s.InFlight))
-	e.int("status", int64(s.Status))
-	e.str("error", s.Error)
-	e.str("error_detail", s.ErrorDetail)
-	e.int("retries", int64(s.Retries))
-	e.str("class", string(s.Class))
-	e.str("kind", s.Kind)
-	e.str("decided_by", s.DecidedBy)
-	e.num("confidence", s.Confidence)
-	e.str("instance", s.Instance)
-	e.num("init_ms", s.InitMS)
-	e.num("billed_ms", s.BilledMS)
-	e.num("max_memory_mb", s.MaxMemoryMB)
-	e.num("platform_duration_ms", s.PlatformDurMS)
+// The members' keys, each with the comma before it: an object is written as its
+// members, each led by a comma, and the first comma then becomes the opening brace
+// (closeObject), so no member asks whether it is the first.
+const (
+	kSeq        = `,"seq":`
+	kRequestID  = `,"request_id":`
+	kPhase      = `,"phase":`
+	kScheduled  = `,"scheduled":"`
+	kStart      = `,"start":"`
+	kLatency    = `,"latency_ms":`
+	kIntended   = `,"intended_latency_ms":`
+	kTTFB       = `,"ttfb_ms":`
+	kDNS        = `,"dns_ms":`
+	kConnect    = `,"connect_ms":`
+	kTLS        = `,"tls_ms":`
+	kReused     = `,"conn_reused":true`
+	kIdleBefore = `,"idle_before_ms":`
+	kInFlight   = `,"in_flight":`
+	kStatus     = `,"status":`
+	kError      = `,"error":`
+	kDetail     = `,"error_detail":`
+	kRetries    = `,"retries":`
+	kClass      = `,"class":`
+	kKind       = `,"kind":`
+	kDecidedBy  = `,"decided_by":`
+	kConfidence = `,"confidence":`
+	kInstance   = `,"instance":`
+	kInit       = `,"init_ms":`
+	kBilled     = `,"billed_ms":`
+	kMaxMemory  = `,"max_memory_mb":`
+	kPlatDur    = `,"platform_duration_ms":`
+	kEvidence   = `,"evidence":`
+	kHeaders    = `,"headers":`
+	kBody       = `,"body":`
+	kLog        = `,"log":`
+	kReasons    = `,"reasons":`
+	kCPU        = `,"cpu_ms":`
+)
+
+// appendSample is AppendSample with c's memory of the last line (c.ev is used only
+// when reuseEvidence is set: AppendSample's callers share no header maps).
+func appendSample(b []byte, s *Sample, c *lineCache, reuseEvidence bool) ([]byte, error) {
+	if !finite(s) {
+		return b, errNotFinite
+	}
+	obj := len(b)
+	b = appendInt(b, kSeq, s.Seq)
+	b = appendStr(b, kRequestID, s.RequestID)
+	b = appendStr(b, kPhase, s.Phase)
+	b = c.sec.appendTime(b, kScheduled, s.Scheduled)
+	b = c.sec.appendTime(b, kStart, s.Start)
+	b = appendNum(b, kLatency, s.LatencyMS)
+	b = appendNum(b, kIntended, s.IntendedLatencyMS)
+	b = appendNum(b, kTTFB, s.TTFBMS)
+	b = appendNum(b, kDNS, s.DNSMS)
+	b = appendNum(b, kConnect, s.ConnectMS)
+	b = appendNum(b, kTLS, s.TLSMS)
+	if s.ConnReused {
+		b = append(b, kReused...)
+	}
+	b = appendNum(b, kIdleBefore, s.IdleBeforeMS)
+	b = appendInt(b, kInFlight, int64(s.InFlight))
+	b = appendInt(b, kStatus, int64(s.Status))
+	b = appendStr(b, kError, s.Error)
+	b = appendStr(b, kDetail, s.ErrorDetail)
+	b = appendInt(b, kRetries, int64(s.Retries))
+	b = appendClass(b, s.Class)
+	b = appendStr(b, kKind, s.Kind)
+	b = appendStr(b, kDecidedBy, s.DecidedBy)
+	b = appendNum(b, kConfidence, s.Confidence)
+	b = appendStr(b, kInstance, s.Instance)
+	b = appendNum(b, kInit, s.InitMS)
+	b = appendNum(b, kBilled, s.BilledMS)
+	b = appendNum(b, kMaxMemory, s.MaxMemoryMB)
+	b = appendNum(b, kPlatDur, s.PlatformDurMS)
 	if ev := s.Evidence; ev != nil && (len(ev.Headers) > 0 || ev.Body != "" || ev.Log != "" || len(ev.Reasons) > 0) {
-		e.key("evidence")
-		reuse := c != nil && len(ev.Reasons) == 0 && len(ev.Headers) > 0
-		if reuse && SameMap(c.headers, ev.Headers) && c.body == ev.Body && c.log == ev.Log {
-			e.b = append(e.b, c.text...)
+		if reuseEvidence && len(ev.Reasons) == 0 && len(ev.Headers) > 0 {
+			b = c.ev.appendEvidence(b, ev)
 		} else {
-			from := len(e.b)
-			e.b = append(e.b, '{')
-			e.strMap("headers", ev.Headers)
-			e.str("body", ev.Body)
-			e.str("log", ev.Log)
-			e.strMap("reasons", ev.Reasons)
-			e.b = append(e.b, '}')
-			if reuse {
-				c.headers, c.body, c.log = ev.Headers, ev.Body, ev.Log
-				c.text = append(c.text[:0], e.b[from:]...)
-			}
+			b = appendEvidence(b, ev)
 		}
 	}
-	e.num("cpu_ms", s.CPUMS)
-	e.b = append(e.b, '}')
-	return e.b, e.err
+	b = appendNum(b, kCPU, s.CPUMS)
+	return closeObject(b, obj), nil
+}
+
+// closeObject ends the object whose members (each led by a comma) start at b[obj:]:
+// the first comma becomes the opening brace.
+func closeObject(b []byte, obj int) []byte {
+	if len(b) == obj {
+		return append(b, '{', '}')
+	}
+	b[obj] = '{'
+	return append(b, '}')
+}
+
+// appendEvidence appends the evidence member.
+func appendEvidence(b []byte, ev *Evidence) []byte {
+	b = append(b, kEvidence...)
+	obj := len(b)
+	b = appendStrMap(b, kHeaders, ev.Headers)
+	b = appendStr(b, kBody, ev.Body)
+	b = appendStr(b, kLog, ev.Log)
+	b = appendStrMap(b, kReasons, ev.Reasons)
+	return closeObject(b, obj)
+}
+
+// appendEvidence appends the evidence member, as the last text when ev holds the
+// same header map, body and log, and remembers the text otherwise.
+func (c *evidenceText) appendEvidence(b []byte, ev *Evidence) []byte {
+	if SameMap(c.headers, ev.Headers) && c.body == ev.Body && c.log == ev.Log {
+		return append(b, c.text...)
+	}
+	from := len(b)
+	b = appendEvidence(b, ev)
+	c.headers, c.body, c.log = ev.Headers, ev.Body, ev.Log
+	c.text = append(c.text[:0], b[from:]...)
+	return b
 }
 
 // errNotFinite is the error for a NaN or infinite number, which JSON cannot hold.
 var errNotFinite = errors.New("encode sample: NaN or infinite number")
 
-// encoder writes one JSON object's members into b.
-type encoder struct {
-	b   []byte
-	err error
+// finite reports whether every number of s is finite: x-x is 0 for a finite x and NaN
+// for NaN and the infinities.
+func finite(s *Sample) bool {
+	return s.LatencyMS-s.LatencyMS == 0 && s.IntendedLatencyMS-s.IntendedLatencyMS == 0 &&
+		s.TTFBMS-s.TTFBMS == 0 && s.DNSMS-s.DNSMS == 0 && s.ConnectMS-s.ConnectMS == 0 &&
+		s.TLSMS-s.TLSMS == 0 && s.IdleBeforeMS-s.IdleBeforeMS == 0 && s.Confidence-s.Confidence == 0 &&
+		s.InitMS-s.InitMS == 0 && s.BilledMS-s.BilledMS == 0 && s.MaxMemoryMB-s.MaxMemoryMB == 0 &&
+		s.PlatformDurMS-s.PlatformDurMS == 0 && s.CPUMS-s.CPUMS == 0
 }
 
-func (e *encoder) key(k string) {
-	if len(e.b) > 0 && e.b[len(e.b)-1] != '{' {
-		e.b = append(e.b, ',')
-	}
-	e.b = append(e.b, '"')
-	e.b = append(e.b, k...)
-	e.b = append(e.b, '"', ':')
-}
-
-func (e *encoder) int(k string, v int64) {
-	if v != 0 {
-		e.key(k)
-		e.b = strconv.AppendInt(e.b, v, 10)
-	}
-}
-
-func (e *encoder) flag(k string, v bool) {
-	if v {
-		e.key(k)
-		e.b = append(e.b, "true"...)
-	}
-}
-
-// num writes a float as encoding/json does: shortest representation, exponent form
-// only for very small or very large magnitudes.
-func (e *encoder) num(k string, v float64) {
+// appendInt appends the member k (its key text) with v, unless v is 0.
+func appendInt(b []byte, k string, v int64) []byte {
 	if v == 0 {
-		return
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		e.err = errNotFinite
-		return
-	}
-	e.key(k)
-	if a := math.Abs(v); a >= 1e-3 && a < 1e9 {
-		if us := math.Round(v * 1000); us/1000 == v {
-			e.b = appendMicros(e.b, int64(us))
-			return
-		}
-	}
-	format := byte('f')
-	if a := math.Abs(v); a < 1e-6 || a >= 1e21 {
-		format = 'e'
-	}
-	e.b = strconv.AppendFloat(e.b, v, format, -1, 64)
-}
-
-// appendMicros writes us microseconds as milliseconds, the way strconv's shortest
-// form writes the float us/1000 (durations are kept to the microsecond, and this is
-// several times faster): a value with at most 15 significant digits has no shorter
-// decimal form that reads back as the same float, so the exact decimal, trailing
-// zeros cut, is the shortest.
-func appendMicros(b []byte, us int64) []byte {
-	if us < 0 {
-		b = append(b, '-')
-		us = -us
-	}
-	b = strconv.AppendInt(b, us/1000, 10)
-	frac := us % 1000
-	if frac == 0 {
 		return b
 	}
-	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
-	n := 3
-	for digits[n-1] == '0' {
-		n--
-	}
-	b = append(b, '.')
-	return append(b, digits[:n]...)
+	return strconv.AppendInt(append(b, k...), v, 10)
 }
 
-func (e *encoder) time(k string, t time.Time) {
-	if t.IsZero() {
-		return
-	}
-	e.key(k)
-	e.b = append(e.b, '"')
-	e.b = appendRFC3339Nano(e.b, t)
-	e.b = append(e.b, '"')
-}
-
-// secondText is one second of one location written as RFC 3339: the date and time
-// before the fraction, and the zone after it.
-type secondText struct {
-	unix       int64
-	loc        *time.Location
-	head, zone string
-}
-
-// lastSecond caches the text of the second last written: samples come in time order,
-// so most times share it, and only the fraction is written anew.
-var lastSecond atomic.Pointer[secondText]
-
-// appendRFC3339Nano appends t as t.AppendFormat(b, time.RFC3339Nano) does.
-func appendRFC3339Nano(b []byte, t time.Time) []byte {
-	c := lastSecond.Load()
-	if c == nil || c.unix != t.Unix() || c.loc != t.Location() {
-		if y := t.Year(); y < 0 || y > 9999 { // not four digits: no shortcut
-			return t.AppendFormat(b, time.RFC3339Nano)
-		}
-		whole := t.Truncate(time.Second).Format(time.RFC3339) // no fraction
-		n := len("2006-01-02T15:04:05")
-		c = &secondText{unix: t.Unix(), loc: t.Location(), head: whole[:n], zone: whole[n:]}
-		lastSecond.Store(c)
-	}
-	b = append(b, c.head...)
-	if ns := t.Nanosecond(); ns != 0 {
-		var frac [10]byte
-		frac[0] = '.'
-		for i, v := 9, ns; i >= 1; i-- {
-			frac[i] = byte('0' + v%10)
-			v /= 10
-		}
-		end := 10
-		for frac[end-1] == '0' {
-			end--
-		}
-		b = append(b, frac[:end]...)
-	}
-	return append(b, c.zone...)
-}
-
-func (e *encoder) str(k, v string) {
+// appendStr appends the member k (its key text) with v, unless v is "".
+func appendStr(b []byte, k, v string) []byte {
 	if v == "" {
-		return
+		return b
 	}
-	e.key(k)
-	e.b = appendQuoted(e.b, v)
+	return appendQuoted(append(b, k...), v)
 }
 
-// strMap writes a map of strings with sorted keys (as encoding/json does).
-func (e *encoder) strMap(k string, m map[string]string) {
-	if len(m) == 0 {
-		return
+// appendClass appends the class member: the three classes as constant text.
+func appendClass(b []byte, c Class) []byte {
+	switch c {
+	case "":
+		return b
+	case Unknown:
+		return append(b, kClass+`"unknown"`...)
+	case Warm:
+		return append(b, kClass+`"warm"`...)
+	case Cold:
+		return append(b, kClass+`"cold"`...)
 	}
-	e.key(k)
+	return appendQuoted(append(b, kClass...), string(c))
+}
+
+// appendStrMap appends the member k (its key text) with m's entries, keys sorted (as
+// encoding/json does), unless m is empty.
+func appendStrMap(b []byte, k string, m map[string]string) []byte {
+	if len(m) == 0 {
+		return b
+	}
+	b = append(b, k...)
 	var small [8]string // evidence keeps a few headers: no allocation for them
 	keys := small[:0]
 	for mk := range m {
@@ -246,84 +238,12 @@ func (e *encoder) strMap(k string, m map[string]string) {
 	if len(keys) > 1 {
 		slices.Sort(keys)
 	}
-	e.b = append(e.b, '{')
-	for i, mk := range keys {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.b = appendQuoted(e.b, mk)
-		e.b = append(e.b, ':')
-		e.b = appendQuoted(e.b, m[mk])
+	obj := len(b)
+	for _, mk := range keys {
+		b = append(b, ',')
+		b = appendQuoted(b, mk)
+		b = append(b, ':')
+		b = appendQuoted(b, m[mk])
 	}
-	e.b = append(e.b, '}')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendQuoted appends s as a JSON string: quotes, backslashes and control characters
-// escaped, invalid UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped (as
-// encoding/json does, so the line is also valid JavaScript).
-// plainASCII marks the bytes a JSON string holds as they are: printable ASCII but
-// the quote and the backslash.
-var plainASCII = func() (t [256]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-func appendQuoted(b []byte, s string) []byte {
-	b = append(b, '"')
-	i := 0
-	for i < len(s) && plainASCII[s[i]] { // most strings need no escape at all
-		i++
-	}
-	if i == len(s) {
-		b = append(b, s...)
-		return append(b, '"')
-	}
-	start := 0
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return closeObject(b, obj)
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -184,6 +182,12 @@ func TestAppendSampleNumbers(t *testing.T) {
 		us := rng.Int64N(1e12) - 1e9
 		vals = append(vals, float64(us)/1000, float64(us)/1e6, rng.Float64()*1000)
 	}
+	for p := -10; p <= 29; p++ { // powers of two: a smaller ulp below them
+		vals = append(vals, math.Ldexp(1, p))
+	}
+	for _, v := range slices.Clone(vals) { // a microsecond value's neighbours are not one
+		vals = append(vals, math.Nextafter(v, math.Inf(1)), math.Nextafter(v, math.Inf(-1)))
+	}
 	for _, v := range vals {
 		line, err := results.AppendSample(nil, &results.Sample{LatencyMS: v})
 		if err != nil {
@@ -216,32 +220,20 @@ func TestWriterReusesSharedEvidence(t *testing.T) {
 		{Body: "no"},
 		{Headers: shared, Body: "ok"},
 	}
-	dir := t.TempDir()
-	w, err := results.CreateWriter(dir, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var ss []*results.Sample
 	var want []string
 	for i, ev := range evs {
-		s := results.Sample{Seq: int64(i + 1), Phase: "p", Status: 200, Class: results.Unknown, Evidence: ev}
-		line, err := results.AppendSample(nil, &s)
+		s := &results.Sample{Seq: int64(i + 1), Phase: "p", Status: 200, Class: results.Unknown, Evidence: ev}
+		if i < 2 {
+			s = &results.Sample{Evidence: ev} // the evidence is the line's first member
+		}
+		line, err := results.AppendSample(nil, s)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want = append(want, string(line))
-		if err := w.Write(&s); err != nil {
-			t.Fatal(err)
-		}
+		ss, want = append(ss, s), append(want, string(line))
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile(filepath.Join(dir, results.SamplesFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
-	if !slices.Equal(got, want) {
+	if got := writeLines(t, ss); !slices.Equal(got, want) {
 		t.Errorf("lines differ from AppendSample's:\n got %q\nwant %q", got, want)
 	}
 }
