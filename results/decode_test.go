@@ -2,6 +2,7 @@ package results_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,72 +10,101 @@ import (
 	"github.com/thaw-dev/thaw/results"
 )
 
-// TestDecodeSamplesSharesRepeatedEvidence reads lines through DecodeSamples and checks
-// each sample against encoding/json's decoding of its line alone, and which samples
-// share their evidence's headers map: lines whose evidence text repeats the line
-// before's share it, and nothing else does (reasons are never shared, since the chain
-// writes them). Lines a split at the evidence key would misread are decoded whole.
-func TestDecodeSamplesSharesRepeatedEvidence(t *testing.T) {
-	const ev = `{"headers":{"Server-Timing":"app;dur=0.1"},"body":"ok"}`
-	lines := []struct {
-		line   string
-		shares bool // its headers map is the line before's
-	}{
-		{`{"seq":1,"phase":"w","status":200,"class":"unknown","evidence":` + ev + `}`, false},
-		{`{"seq":2,"phase":"w","status":200,"class":"unknown","evidence":` + ev + `}`, true},
-		{`{"seq":3,"phase":"w","status":500,"error":"http_5xx","class":"unknown","evidence":` + ev + `}`, true},
-		{`{"seq":4,"phase":"w","status":200,"class":"warm","evidence":{"headers":{"Server-Timing":"app;dur=0.2"},"body":"ok"}}`, false},
-		{`{"seq":5,"phase":"w","status":200,"class":"unknown","evidence":` + ev + `}`, false},
-		{`{"seq":6,"phase":"w","status":200,"class":"unknown","evidence":` + ev + `}`, true},
-		// reasons: decoded, never shared
-		{`{"seq":7,"status":200,"class":"cold","evidence":{"headers":{"X-Thaw-Cold":"true"},"reasons":{"marker":"X-Thaw-Cold = true"}}}`, false},
-		{`{"seq":8,"status":200,"class":"cold","evidence":{"headers":{"X-Thaw-Cold":"true"},"reasons":{"marker":"X-Thaw-Cold = true"}}}`, false},
-		// a key named evidence inside the evidence, and the text of the member in a string
-		{`{"seq":9,"status":200,"evidence":{"headers":{"X":"1"},"reasons":{"x":"a,\"evidence\":{}"},"log":"q"}}`, false},
-		{`{"seq":10,"status":200,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, false},
-		{`{"seq":11,"status":200,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, true},
-		{`{"seq":11,"x":{"a":1,"evidence":{"headers":{"Y":"1"}}},"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}}}`, false}, // decoded whole
-		// evidence not last, evidence null, and a line with none
-		{`{"seq":12,"evidence":{"headers":{"Y":"1"},"x":{"a":1,"evidence":{"headers":{"Z":"2"}}}},"status":204}`, false},
-		{`{"seq":13,"status":200,"evidence":null}`, false},
-		{`{"seq":14,"status":200,"evidence":` + ev + `}`, false},
-		{`{"seq":15,"status":200}`, false},
-		{`{"seq":16,"status":200,"evidence":` + ev + `}`, false},
-	}
-	var text strings.Builder
-	for _, l := range lines {
-		text.WriteString(l.line + "\n")
-	}
+// decodeAll decodes text with DecodeSamples and checks every sample against
+// encoding/json's decoding of its line alone.
+func decodeAll(t *testing.T, text string) []*results.Sample {
+	t.Helper()
 	var got []*results.Sample
-	if err := results.DecodeSamples(strings.NewReader(text.String()), "samples.ndjson", func(s *results.Sample) error {
+	if err := results.DecodeSamples(strings.NewReader(text), "samples.ndjson", func(s *results.Sample) error {
 		got = append(got, s)
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
+	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(got) != len(lines) {
 		t.Fatalf("%d samples, want %d", len(got), len(lines))
 	}
 	for i, l := range lines {
 		var want results.Sample
-		if err := json.Unmarshal([]byte(l.line), &want); err != nil {
+		if err := json.Unmarshal([]byte(l), &want); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(*got[i], want) {
 			t.Errorf("line %d: decoded\n%+v\nwant\n%+v", i+1, *got[i], want)
-			continue
-		}
-		shared := i > 0 && got[i].Evidence != nil && got[i-1].Evidence != nil &&
-			results.SameMap(got[i].Evidence.Headers, got[i-1].Evidence.Headers)
-		if shared != l.shares {
-			t.Errorf("line %d: headers shared with the line before: %v, want %v", i+1, shared, l.shares)
-		}
-		if shared && got[i].Evidence == got[i-1].Evidence {
-			t.Errorf("line %d: the Evidence itself is shared (its reasons and log are per sample)", i+1)
 		}
 	}
-	got[7].Evidence.Reasons["latency"] = "written by a judge"
-	if _, ok := got[6].Evidence.Reasons["latency"]; ok {
+	return got
+}
+
+// TestDecodeSamplesAsWholeLines: lines a cut at the evidence member could misread
+// (nested keys named evidence, the member's text inside a string, members after the
+// evidence, braces in strings, duplicate or null evidence) decode as encoding/json
+// decodes each line alone, after a line that primes the decoder with the same text.
+func TestDecodeSamplesAsWholeLines(t *testing.T) {
+	const ev = `{"headers":{"Y":"1"}}`
+	prime := `{"seq":0,"status":200,"evidence":` + ev + `}` + "\n"
+	for _, line := range []string{
+		`{"seq":1,"status":200,"evidence":` + ev + `}`,
+		`{"seq":2,"x":{"a":1,"evidence":` + ev + `}}`,
+		`{"seq":3,"x":{"a":1,"evidence":` + ev + `},"evidence":{"headers":{"Y":"2"}}}`,
+		`{"seq":4,"evidence":{"headers":{"Y":"2"}},"x":{"a":1,"evidence":` + ev + `}}`,
+		`{"seq":5,"error_detail":"a,\"evidence\":{}","evidence":` + ev + `}`,
+		`{"seq":6,"error_detail":"got {","evidence":` + ev + `}`,
+		`{"seq":7,"status":200,"evidence":` + ev + `,"cpu_ms":1.5}`,
+		`{"seq":8,"evidence":null,"status":200,"evidence":` + ev + `}`,
+		`{"seq":9,"evidence":{"headers":{"Y":"2"}},"status":200,"evidence":` + ev + `}`,
+		`{"seq":10,"status":200,"evidence":{"headers":{"Y":"1"},"reasons":{"marker":"x"}}}`,
+		`{"seq":11,"status":200,"evidence":{"headers":{"Y":"1"},"x":{"evidence":` + ev + `}}}`,
+		`{"seq":12,"status":200}`,
+	} {
+		decodeAll(t, prime+prime+line+"\n")
+	}
+}
+
+// TestDecodeSamplesSharesRepeatedEvidence: lines whose evidence repeats the line
+// before's share its headers map, each with an Evidence of its own; evidence with
+// reasons is never shared (the chain writes them); after a change, sharing resumes.
+func TestDecodeSamplesSharesRepeatedEvidence(t *testing.T) {
+	block := func(seq int, ev string) string {
+		var b strings.Builder
+		for i := range 40 {
+			fmt.Fprintf(&b, `{"seq":%d,"phase":"w","latency_ms":%d.5,"status":200,"class":"unknown","evidence":%s}`+"\n", seq+i, i, ev)
+		}
+		return b.String()
+	}
+	a := `{"headers":{"Server-Timing":"app;dur=0.1"},"body":"ok"}`
+	b := `{"headers":{"Server-Timing":"app;dur=0.2"},"body":"ok"}`
+	r := `{"headers":{"X-Thaw-Cold":"true"},"reasons":{"marker":"X-Thaw-Cold = true"}}`
+	got := decodeAll(t, block(1, a)+block(41, b)+block(81, r)+block(121, a))
+	shared := func(from, to int) (n int) {
+		for i := from; i < to; i++ {
+			if results.SameMap(got[i].Evidence.Headers, got[i-1].Evidence.Headers) {
+				n++
+				if got[i].Evidence == got[i-1].Evidence {
+					t.Fatalf("line %d: the Evidence itself is shared (its reasons and log are per sample)", i+1)
+				}
+			}
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		name          string
+		from, to, min int
+		max           int
+	}{
+		{"first block, after its first line", 1, 40, 39, 39},
+		{"a new header value", 40, 41, 0, 0},
+		{"the new value's block, its second half", 60, 80, 20, 20},
+		{"reasons", 80, 120, 0, 0},
+		{"back to the first value, second half", 140, 160, 20, 20},
+	} {
+		if n := shared(tc.from, tc.to); n < tc.min || n > tc.max {
+			t.Errorf("%s: %d lines share the line before's headers, want %d to %d", tc.name, n, tc.min, tc.max)
+		}
+	}
+	got[90].Evidence.Reasons["latency"] = "written by a judge"
+	if _, ok := got[89].Evidence.Reasons["latency"]; ok {
 		t.Error("a reason written to one sample appears on another")
 	}
 }
