@@ -92,8 +92,8 @@ type Sample struct {
 // sample again later (thaw report --reclassify) without re-running the load.
 //
 // Headers may be one map shared by many samples (an invoker shares it while responses
-// repeat the same headers): never write to it once the sample is delivered; build a
-// new map instead.
+// repeat the same headers, and DecodeSamples while lines repeat the same evidence):
+// never write to it once the sample is delivered; build a new map instead.
 type Evidence struct {
 	Headers map[string]string `json:"headers,omitempty"` // allow-listed response headers, canonical names
 	Body    string            `json:"body,omitempty"`    // bounded prefix of the response body
