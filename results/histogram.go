@@ -146,8 +146,47 @@ func (h *Histogram) Buckets() []Bucket {
 	if h.h == nil {
 		return nil
 	}
+	snap := h.h.Export()
+	if snap.LowestTrackableValue != HistogramMinUS || snap.SignificantFigures != HistogramDigits {
+		return distributionBuckets(h.h) // not thaw's geometry (none is made so today)
+	}
 	var out []Bucket
-	for _, b := range h.h.Distribution() {
+	for i, n := range snap.Counts {
+		if n == 0 {
+			continue
+		}
+		from, to := bucketRangeUS(i)
+		out = append(out, Bucket{FromMS: float64(from) / 1000, ToMS: float64(to) / 1000, Count: n})
+	}
+	return out
+}
+
+// The geometry of thaw's histograms (HistogramMinUS, HistogramDigits): 1 µs units
+// (unit magnitude 0), 2,048 sub-buckets per bucket, half of them (1,024: magnitude 10)
+// new in each bucket after the first.
+const (
+	hdrHalfCountMagnitude = 10
+	hdrHalfCount          = 1 << hdrHalfCountMagnitude
+)
+
+// bucketRangeUS is the range of values counted at index i of a histogram of thaw's
+// geometry, as hdrhistogram-go's Distribution gives it: bucket 0 holds one value per
+// index; bucket b after it holds 2^b values per index, from its half count on.
+func bucketRangeUS(i int) (from, to int64) {
+	bucket, sub := 0, i
+	if i >= 2*hdrHalfCount {
+		bucket = i>>hdrHalfCountMagnitude - 1
+		sub = i&(hdrHalfCount-1) + hdrHalfCount
+	}
+	from = int64(sub) << bucket
+	return from, from + 1<<bucket - 1
+}
+
+// distributionBuckets is Buckets through hdrhistogram-go's Distribution, which lists
+// every bucket up to the highest value (tens of thousands, most empty).
+func distributionBuckets(hdr *hdrhistogram.Histogram) []Bucket {
+	var out []Bucket
+	for _, b := range hdr.Distribution() {
 		if b.Count == 0 {
 			continue
 		}
