@@ -36,11 +36,16 @@ type spawnSpec struct {
 
 // startProcess starts an instance and returns once it answers (the cold start).
 func startProcess(ctx context.Context, sp spawnSpec) (*process, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if sp.handler != nil && !sleepCtx(ctx, sp.initDelay) {
+		// A custom handler's init delay comes first, so that its port is free (between
+		// our reservation and its bind) for no longer than the process takes to start.
+		return nil, ctx.Err()
+	}
+	ln, addr, err := reservePort()
 	if err != nil {
 		return nil, fmt.Errorf("reserve port: %w", err)
 	}
-	addr := ln.Addr().String()
+	defer releasePort(addr) // by return, the process holds the port or has given it up
 	_, port, _ := net.SplitHostPort(addr)
 	cmd, err := buildCmd(sp, ln, port)
 	if err != nil {
@@ -60,9 +65,6 @@ func startProcess(ctx context.Context, sp spawnSpec) (*process, error) {
 	}
 	if sp.handler != nil {
 		_ = ln.Close() // a custom handler binds $PORT itself
-		if !sleepCtx(ctx, sp.initDelay) {
-			return nil, ctx.Err()
-		}
 	}
 	if err := cmd.Start(); err != nil {
 		_ = ln.Close()
