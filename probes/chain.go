@@ -137,35 +137,25 @@ type Chain struct {
 // Invokers share one header map and body among samples while responses repeat them,
 // so a run against a function that reports nothing about itself asks once.
 type quietEvidence struct {
-	set       bool
-	headers   map[string]string
-	body, log string
+	set bool
+	key results.EvidenceKey
 }
 
 // holds reports whether s holds the remembered evidence.
 func (q *quietEvidence) holds(s *results.Sample) bool {
-	if !q.set {
-		return false
-	}
-	ev := s.Evidence
-	if ev == nil {
-		return q.headers == nil && q.body == "" && q.log == ""
-	}
-	return results.SameMap(ev.Headers, q.headers) && ev.Body == q.body && ev.Log == q.log
+	return q.set && q.key.Same(results.KeyOf(s.Evidence))
 }
 
 // remember keeps s's evidence, or forgets when the probes found something in it.
 func (q *quietEvidence) remember(s *results.Sample, quiet bool) {
-	*q = quietEvidence{set: quiet}
-	if quiet && s.Evidence != nil {
-		q.headers, q.body, q.log = s.Evidence.Headers, s.Evidence.Body, s.Evidence.Log
-	}
+	*q = quietEvidence{set: quiet, key: results.KeyOf(s.Evidence)}
 }
 
-// found reports whether v says more than "nothing of my kind here".
-func (v *verdict) found() bool {
-	return !v.NoEvidence || v.Class != "" || v.Instance != "" || v.InitMS != 0 || v.BilledMS != 0 ||
-		v.MaxMemoryMB != 0 || v.PlatformDurMS != 0 || v.Log != ""
+// foundNothing reports whether v says only "nothing of my kind here": no verdict and
+// no facts.
+func (v *verdict) foundNothing() bool {
+	return v.NoEvidence && v.Class == "" && v.Instance == "" && v.InitMS == 0 && v.BilledMS == 0 &&
+		v.MaxMemoryMB == 0 && v.PlatformDurMS == 0 && v.Log == ""
 }
 
 // probeCounts is what the chain counted for one probe (Summary).
@@ -259,7 +249,7 @@ func (c *Chain) classify(s *results.Sample, recording bool) {
 			continue
 		default:
 			v = safeJudge(np, s)
-			quiet = quiet && (batch || np.plain && !v.found())
+			quiet = quiet && (batch || np.plain && v.foundNothing())
 		}
 		applyFacts(s, &v)
 		won := !decided && v.decided()

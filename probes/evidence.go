@@ -49,13 +49,11 @@ type evidenceReader struct {
 	doc    map[string]any // its document; nil when it is not complete JSON
 	parsed bool
 
-	// What valueOf and header found in the last evidence asked about (its header map, the same
-	// map and not an equal one, and its body), per list of names. Invokers share one
-	// header map while responses repeat it, so a run of samples asks the same
-	// questions of the same evidence.
-	seenHeaders map[string]string
-	seenBody    string
-	found       []found
+	// What valueOf and header found in the last evidence asked about, per list of
+	// names. Invokers share one header map while responses repeat it, so a run of
+	// samples asks the same questions of the same evidence.
+	seen  results.EvidenceKey
+	found []found
 }
 
 // found is one answer of valueOf or header.
@@ -215,9 +213,8 @@ func (r *evidenceReader) ask(s *results.Sample, key found, find func() (string, 
 // it forgets every answer when s holds other evidence than the last sample asked
 // about. s.Evidence is not nil.
 func (r *evidenceReader) recall(s *results.Sample, key found) (found, bool) {
-	h, b := s.Evidence.Headers, s.Evidence.Body
-	if !results.SameMap(h, r.seenHeaders) || b != r.seenBody {
-		r.seenHeaders, r.seenBody, r.found = h, b, r.found[:0]
+	if k := results.KeyOf(s.Evidence); !k.Same(r.seen) {
+		r.seen, r.found = k, r.found[:0]
 		return found{}, false
 	}
 	for _, f := range r.found {

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"sync/atomic"
-	"unsafe"
 )
 
 // AppendSample appends s as one line of samples.ndjson (without the newline): a JSON
@@ -18,21 +16,9 @@ import (
 // allocates nothing when b has room, so the hot path can afford it. NaN and infinite
 // numbers are an error.
 func AppendSample(b []byte, s *Sample) ([]byte, error) {
-	var c lineCache
-	if last := lastSecond.Load(); last != nil {
-		c.sec = *last
-	}
-	b, err := appendSample(b, s, &c, false)
-	if c.sec.changed {
-		sec := c.sec
-		sec.changed = false
-		lastSecond.Store(&sec)
-	}
-	return b, err
+	var c lineCache // a Writer keeps one from line to line
+	return appendSample(b, s, &c, false)
 }
-
-// lastSecond is the second AppendSample wrote last (a Writer keeps its own).
-var lastSecond atomic.Pointer[secondText]
 
 // lineCache is what an encoder remembers from one line to the next: the text of the
 // last second and of the last evidence written.
@@ -46,17 +32,8 @@ type lineCache struct {
 // invoker shares one header map among samples while responses repeat it (Evidence
 // says shared maps are never written to), so the same map is the same text.
 type evidenceText struct {
-	headers   map[string]string
-	body, log string
-	text      []byte // the evidence member, its key included
-}
-
-// SameMap reports whether a and b are one map, not merely equal ones (Evidence maps
-// shared among samples are recognised so). A map value is a pointer to the runtime's
-// map; comparing the pointers is what reflect's UnsafePointer does, without its cost
-// on every sample.
-func SameMap(a, b map[string]string) bool {
-	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+	key  EvidenceKey
+	text []byte // the evidence member, its key included
 }
 
 // The members' keys, each with the comma before it: an object is written as its
@@ -169,12 +146,13 @@ func appendEvidence(b []byte, ev *Evidence) []byte {
 // appendEvidence appends the evidence member, as the last text when ev holds the
 // same header map, body and log, and remembers the text otherwise.
 func (c *evidenceText) appendEvidence(b []byte, ev *Evidence) []byte {
-	if SameMap(c.headers, ev.Headers) && c.body == ev.Body && c.log == ev.Log {
+	key := KeyOf(ev)
+	if key.Same(c.key) {
 		return append(b, c.text...)
 	}
 	from := len(b)
 	b = appendEvidence(b, ev)
-	c.headers, c.body, c.log = ev.Headers, ev.Body, ev.Log
+	c.key = key
 	c.text = append(c.text[:0], b[from:]...)
 	return b
 }

@@ -66,11 +66,11 @@ func appendMicros(b []byte, us int64) []byte {
 // times share the second of the time written before them, and only the fraction is
 // written anew.
 type secondText struct {
-	unix    int64
-	loc     *time.Location
-	head    [len("2006-01-02T15:04:05")]byte
-	zone    string
-	changed bool // set when the second was replaced
+	unix  int64
+	loc   *time.Location
+	head  [len("2006-01-02T15:04:05")]byte
+	zone  [len("-07:00")]byte // Z or ±hh:mm
+	zoneN int
 }
 
 // appendTime appends the member k (its key text, the opening quote included) with t
@@ -84,16 +84,17 @@ func (c *secondText) appendTime(b []byte, k string, t time.Time) []byte {
 		if y := t.Year(); y < 0 || y > 9999 { // not four digits: no shortcut
 			return append(t.AppendFormat(b, time.RFC3339Nano), '"')
 		}
-		whole := t.Truncate(time.Second).Format(time.RFC3339) // no fraction
-		c.unix, c.loc, c.changed = t.Unix(), t.Location(), true
+		var buf [len(time.RFC3339)]byte
+		whole := t.Truncate(time.Second).AppendFormat(buf[:0], time.RFC3339) // no fraction
+		c.unix, c.loc = t.Unix(), t.Location()
 		copy(c.head[:], whole)
-		c.zone = whole[len(c.head):]
+		c.zoneN = copy(c.zone[:], whole[len(c.head):])
 	}
 	b = append(b, c.head[:]...)
 	if ns := t.Nanosecond(); ns != 0 {
 		b = appendFraction(b, ns)
 	}
-	b = append(b, c.zone...)
+	b = append(b, c.zone[:c.zoneN]...)
 	return append(b, '"')
 }
 

@@ -11,11 +11,17 @@ func SetMergeChunkBytes(n int) (restore func()) {
 // EncodeV2 is the package's own V2 encoder, for tests that compare it with the library's.
 var EncodeV2 = encodeV2
 
-// DistributionBuckets is Buckets through hdrhistogram-go's Distribution, for tests
-// that compare the two.
+// DistributionBuckets is Buckets through hdrhistogram-go's Distribution (which lists
+// every bucket up to the highest value), for tests that compare the two.
 func DistributionBuckets(h *Histogram) []Bucket {
 	if h.h == nil {
 		return nil
 	}
-	return distributionBuckets(h.h)
+	var out []Bucket
+	for _, b := range h.h.Distribution() {
+		if b.Count > 0 {
+			out = append(out, Bucket{FromMS: float64(b.From) / 1000, ToMS: float64(b.To) / 1000, Count: b.Count})
+		}
+	}
+	return out
 }

@@ -83,7 +83,7 @@ func (h *Histogram) Clone() *Histogram {
 	if h.h == nil {
 		return &Histogram{overflow: h.overflow}
 	}
-	return &Histogram{h: hdrhistogram.Import(h.h.Export()), overflow: h.overflow} // a copy of the counts
+	return &Histogram{h: h.h.Clone(), overflow: h.overflow}
 }
 
 // QuantileMS is the value at quantile q (0 ≤ q ≤ 1) in milliseconds; 0 when empty.
@@ -146,12 +146,8 @@ func (h *Histogram) Buckets() []Bucket {
 	if h.h == nil {
 		return nil
 	}
-	snap := h.h.Export()
-	if snap.LowestTrackableValue != HistogramMinUS || snap.SignificantFigures != HistogramDigits {
-		return distributionBuckets(h.h) // not thaw's geometry (none is made so today)
-	}
 	var out []Bucket
-	for i, n := range snap.Counts {
+	for i, n := range h.h.Export().Counts { // every histogram has newHDR's geometry
 		if n == 0 {
 			continue
 		}
@@ -161,7 +157,7 @@ func (h *Histogram) Buckets() []Bucket {
 	return out
 }
 
-// The geometry of thaw's histograms (HistogramMinUS, HistogramDigits): 1 µs units
+// The geometry of thaw's histograms (newHDR: HistogramMinUS, HistogramDigits): 1 µs units
 // (unit magnitude 0), 2,048 sub-buckets per bucket, half of them (1,024: magnitude 10)
 // new in each bucket after the first.
 const (
@@ -180,19 +176,6 @@ func bucketRangeUS(i int) (from, to int64) {
 	}
 	from = int64(sub) << bucket
 	return from, from + 1<<bucket - 1
-}
-
-// distributionBuckets is Buckets through hdrhistogram-go's Distribution, which lists
-// every bucket up to the highest value (tens of thousands, most empty).
-func distributionBuckets(hdr *hdrhistogram.Histogram) []Bucket {
-	var out []Bucket
-	for _, b := range hdr.Distribution() {
-		if b.Count == 0 {
-			continue
-		}
-		out = append(out, Bucket{FromMS: float64(b.From) / 1000, ToMS: float64(b.To) / 1000, Count: b.Count})
-	}
-	return out
 }
 
 // Encode returns the histogram in HDR's V2 compressed encoding, as base64 text: the

@@ -4,7 +4,10 @@
 // load (thaw itself, k6, a trace replay) can produce a run directory.
 package results
 
-import "time"
+import (
+	"time"
+	"unsafe"
+)
 
 // Class is the verdict on one invocation: did it hit a cold or a warm instance.
 type Class string
@@ -99,6 +102,36 @@ type Evidence struct {
 	Body    string            `json:"body,omitempty"`    // bounded prefix of the response body
 	Log     string            `json:"log,omitempty"`     // platform log tail (e.g. Lambda LogType: Tail, decoded)
 	Reasons map[string]string `json:"reasons,omitempty"` // per probe: why it decided or abstained
+}
+
+// SameMap reports whether a and b are one map, not merely equal ones (Evidence maps
+// shared among samples are recognised so). A map value is a pointer to the runtime's
+// map; comparing the pointers is what reflect's UnsafePointer does, without its cost
+// on every sample.
+func SameMap(a, b map[string]string) bool {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&a)) == *(*unsafe.Pointer)(unsafe.Pointer(&b))
+}
+
+// EvidenceKey tells evidence shared among samples apart: its header map (the same
+// map, not an equal one), body and log. Samples with the same key hold the same
+// evidence, so what was worked out from one holds for the others; the zero key is no
+// evidence.
+type EvidenceKey struct {
+	headers   map[string]string
+	body, log string
+}
+
+// KeyOf is ev's key (the zero key for nil).
+func KeyOf(ev *Evidence) EvidenceKey {
+	if ev == nil {
+		return EvidenceKey{}
+	}
+	return EvidenceKey{headers: ev.Headers, body: ev.Body, log: ev.Log}
+}
+
+// Same reports whether k and o are the same evidence.
+func (k EvidenceKey) Same(o EvidenceKey) bool {
+	return SameMap(k.headers, o.headers) && k.body == o.body && k.log == o.log
 }
 
 // ServerMS is the time the server took before the first byte: time to first byte minus
