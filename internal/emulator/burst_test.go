@@ -57,8 +57,12 @@ func TestBurst(t *testing.T) {
 				t.Fatalf("cold %d warm %d 429 %d instances %d, want %d %d %d %d",
 					cold, warm, throttled, len(instances), tc.wantCold, tc.wantWarm, tc.want429, tc.wantInstances)
 			}
-			if warm > 0 && warmMin < 300*time.Millisecond {
-				t.Errorf("queued warm reuse took %v, want slower than the 300ms init it waited behind", warmMin)
+			// A queued call sent after the cold call it waits behind (by the burst's
+			// arrival spread, a fraction of a millisecond to a few on a busy machine)
+			// waits a little less than the 300ms init; a reuse that did not wait takes
+			// about a millisecond.
+			if warm > 0 && warmMin < 250*time.Millisecond {
+				t.Errorf("queued warm reuse took %v, want most of the 300ms init it waited behind", warmMin)
 			}
 		})
 	}
